@@ -1,0 +1,34 @@
+"""Detectors: pure objects that turn a Document (and its normalized views) into findings.
+
+Registration is explicit: `default_detectors` lists them; nothing registers at import.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from screening.normalize import NormalizedView
+from screening.types import Document, Finding
+
+
+class Detector(Protocol):
+    name: str
+
+    def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]: ...
+
+
+def default_detectors(settings, ruleset) -> tuple[list[Detector], str]:
+    """The detectors an engine runs, in order, and the model version ('none' without one)."""
+    from screening.detectors.hidden import HiddenContentDetector
+    from screening.detectors.rules import RuleDetector
+
+    detectors: list[Detector] = [RuleDetector(ruleset), HiddenContentDetector()]
+    if not settings.classifier:
+        return detectors, "none"
+    from screening.detectors.classifier import ClassifierDetector, load_model
+    from screening.training import Paths
+
+    paths = Paths.default(settings.model_path)
+    model = load_model(paths.artifact, paths.metadata)
+    detectors.append(ClassifierDetector(model))
+    return detectors, model.version

@@ -1,0 +1,62 @@
+"""Structure findings: text the reader of the published file does not see but can recover."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from screening.normalize import NormalizedView
+from screening.types import Category, Document, Explanation, Finding, Location, Part, PartKind, Severity, Source
+
+_RULES = {
+    PartKind.REVISION: ("hidden.revision", "修订痕迹中保留了读者看不到的文字：{reason}",
+                        "接受或拒绝全部修订并删除修订痕迹后再公开"),
+    PartKind.COMMENT: ("hidden.comment", "文件中保留了批注：{reason}", "删除全部批注后再公开"),
+    PartKind.HIDDEN: ("hidden.text", "文件中有读者看不到但可提取的文字：{reason}",
+                      "删除隐藏文字；遮盖须删除原文，不能只画黑框或改成白色"),
+}
+_METADATA = ("hidden.metadata", "文档属性中含有可识别个人或单位的信息：{reason}",
+             "公开前清除文档属性（作者、单位、修订者等），或另存为不含个人信息的副本")
+_INCOMPLETE = ("extract.incomplete", "文件部分内容未能提取，无法完成自动审查：{reason}",
+               "请人工审查未能提取的部分（如扫描图像），或提供可提取文字的版本")
+# Property labels (as extractors write them: "作者：张三") that identify a person or an organisation.
+IDENTIFYING_PROPERTIES = ("作者", "最后修改者", "最后保存者", "公司", "单位", "管理者", "经理", "创建者", "修订者")
+WARNING_LABEL = "提取警告"
+
+
+class HiddenContentDetector:
+    name = "structure"
+
+    def __init__(self, identifying_properties: Sequence[str] = IDENTIFYING_PROPERTIES) -> None:
+        self.identifying_properties = tuple(identifying_properties)
+
+    def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
+        for part in doc.parts:
+            if part.kind in _RULES:
+                yield from self._blocks(part, _RULES[part.kind], Severity.MEDIUM, lambda text: True)
+            elif part.kind is PartKind.METADATA:
+                yield from self._blocks(part, _INCOMPLETE, Severity.MEDIUM, self._labelled((WARNING_LABEL,)))
+                yield from self._blocks(part, _METADATA, Severity.LOW, self._labelled(self.identifying_properties))
+
+    @staticmethod
+    def _labelled(labels: Sequence[str]):
+        def keep(text: str) -> bool:
+            label, sep, value = text.partition("：")
+            return bool(sep and value.strip()) and label.strip() in labels
+        return keep
+
+    def _blocks(self, part: Part, spec, severity: Severity, keep) -> Iterator[Finding]:
+        rule, message, suggestion = spec
+        for block in part.blocks:
+            text = part.text[block.start:block.end]
+            stripped = text.strip()
+            if not stripped or not keep(stripped):
+                continue
+            start = block.start + text.index(stripped)
+            end = start + len(stripped)
+            reason = block.label or part.hidden_reason or stripped
+            yield Finding(
+                rule=rule, category=Category.HIDDEN, subtype=None, severity=severity,
+                source=Source.STRUCTURE, text=part.text[start:end],
+                location=Location(part.kind, block.page, block.paragraph, start, end),
+                message=message.format(reason=reason), suggestion=suggestion, confidence=0.99,
+                explanation=Explanation(detector=self.name, basis=reason), normalized=stripped,
+            )

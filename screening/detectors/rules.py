@@ -1,0 +1,95 @@
+"""RuleDetector: runs a RuleSet over each part's normalized view and maps hits back."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from screening.normalize import NormalizedView
+from screening.rules import REGEX_TIMEOUT_SECONDS, Rule, RuleSet
+from screening.types import Document, Explanation, Finding, Location, Source
+
+
+def _triggered(ruleset: RuleSet, text: str) -> tuple[set[int], list[tuple[int, int, int]]]:
+    """Rules whose keywords occur in `text`, and every keyword occurrence (index, start, end)."""
+    rules: set[int] = set(ruleset.always)
+    occurrences: list[tuple[int, int, int]] = []
+    if ruleset.automaton is not None:
+        for kw_index, start, end in ruleset.automaton.find_matches_as_indexes(text, overlapping=True):
+            occurrences.append((kw_index, start, end))
+            rules.update(ruleset.keyword_owners[kw_index][1])
+    return rules, occurrences
+
+
+class RuleDetector:
+    name = "rules"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+
+    def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
+        for view in views:
+            yield from self.detect_view(view)
+
+    def detect_view(self, view: NormalizedView) -> Iterator[Finding]:
+        text = view.text
+        rule_indexes, occurrences = _triggered(self.ruleset, text)
+        for index in sorted(rule_indexes):
+            rule = self.ruleset.rules[index]
+            for start, end, pattern, keyword in self._candidates(rule, index, text, occurrences):
+                finding = self._finding(rule, view, start, end, pattern, keyword)
+                if finding is not None:
+                    yield finding
+
+    def _candidates(self, rule: Rule, index: int, text: str, occurrences):
+        if rule.patterns:
+            for pattern in rule.patterns:
+                for m in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                    group = "hit" if "hit" in pattern.groupindex and m.start("hit") >= 0 else 0
+                    if m.end(group) > m.start(group):
+                        yield m.start(group), m.end(group), pattern.pattern, None
+            return
+        owners = self.ruleset.keyword_owners
+        for kw_index, start, end in occurrences:
+            if index in owners[kw_index][1]:
+                yield start, end, None, owners[kw_index][0]
+
+    def _finding(self, rule: Rule, view: NormalizedView, start: int, end: int,
+                 pattern: str | None, keyword: str | None) -> Finding | None:
+        text = view.text
+        matched = text[start:end]
+        validated = None
+        if rule.validate is not None:
+            validated = rule.validate(matched)
+            if not validated:
+                return None
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        if rule.allow is not None:
+            for m in rule.allow.finditer(text, line_start, line_end, timeout=REGEX_TIMEOUT_SECONDS):
+                if m.start() < end and m.end() > start:
+                    return None
+        lo, hi = max(0, start - rule.window), min(len(text), end + rule.window)
+        if rule.anti_context is not None and rule.anti_context.search(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS):
+            return None
+        context_words: tuple[str, ...] = ()
+        if rule.context is not None:
+            context_words = tuple(dict.fromkeys(
+                m.group(0) for m in rule.context.finditer(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS)
+                if not (m.start() >= start and m.end() <= end)))
+            if rule.require_context and not context_words:
+                return None
+        confidence = min(0.99, rule.confidence + 0.15) if context_words else rule.confidence
+        o_start, o_end = view.original_span(start, end)
+        part = view.part
+        block = part.block_at(o_start)
+        return Finding(
+            rule=rule.id, category=rule.category, subtype=rule.subtype, severity=rule.severity,
+            source=Source.RULE, text=part.text[o_start:o_end],
+            location=Location(part.kind, block.page if block else None,
+                              block.paragraph if block else None, o_start, o_end),
+            message=rule.message, suggestion=rule.suggestion, confidence=confidence,
+            explanation=Explanation(detector=self.name, pattern=pattern, keyword=keyword,
+                                    validator=rule.validator, validated=validated,
+                                    context_words=context_words, basis=rule.basis),
+            normalized=matched,
+        )

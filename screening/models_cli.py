@@ -1,0 +1,72 @@
+"""`screening train`: rebuild the classifier (deterministic), optionally with reviewer feedback."""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from screening.corpus import Passage
+from screening.textmodel import LABELS
+
+KEY_CLASSES = ("state_secret", "work_secret")
+
+
+def load_feedback(path: Path) -> list[Passage]:
+    passages = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row["label"] not in LABELS:
+                raise ValueError(f"unknown label {row['label']!r} in {path}")
+            passages.append(Passage(row["text"], row["label"], row.get("doc", "feedback"), "feedback",
+                                    "feedback", "train"))
+    return passages
+
+
+def _key_f1(meta: dict) -> float:
+    return sum(meta["test"]["per_class"][c]["f1"] for c in KEY_CLASSES) / len(KEY_CLASSES)
+
+
+def cmd_train(args) -> int:
+    from screening.training import Paths, train, up_to_date
+
+    paths = Paths.default(Path(args.models) if args.models else None)
+    if args.if_changed and not args.with_feedback and up_to_date(paths):
+        print("分类模型已是最新（语料与代码未变化），跳过训练。")
+        return 0
+    if not args.with_feedback:
+        meta = train(paths, cv=not args.no_cv)
+        print(_summary(meta))
+        return 0
+    feedback = load_feedback(Path(args.with_feedback))
+    old = json.loads(paths.metadata.read_text(encoding="utf-8")) if paths.metadata.exists() else None
+    with tempfile.TemporaryDirectory() as tmp:
+        candidate = Paths(paths.data, Path(tmp) / "classifier.joblib", Path(tmp) / "classifier.json",
+                          Path(tmp) / "MODEL_CARD.md")
+        meta = train(candidate, feedback=feedback, cv=not args.no_cv)
+        if old is not None and paths.artifact.exists() and _key_f1(meta) < _key_f1(old):
+            print(f"新模型在固定测试集上更差（F1 {_key_f1(meta):.3f} < {_key_f1(old):.3f}），保留原模型。")
+            return 1
+        for src, dst in ((candidate.artifact, paths.artifact), (candidate.metadata, paths.metadata),
+                         (candidate.card, paths.card)):
+            shutil.copyfile(src, dst)
+    print(f"已加入 {len(feedback)} 条复核反馈并替换模型。\n" + _summary(meta))
+    return 0
+
+
+def _summary(meta: dict) -> str:
+    rows = [f"训练完成（{meta['train_seconds']} 秒）。测试集："]
+    for label in LABELS:
+        m = meta["test"]["per_class"][label]
+        rows.append(f"  {label:17s} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} n={m['support']}")
+    return "\n".join(rows)
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("train", help="训练敏感段落分类模型")
+    parser.add_argument("--if-changed", action="store_true", help="语料和代码未变化时跳过")
+    parser.add_argument("--with-feedback", metavar="FILE", help="加入复核反馈（JSONL：text, label）")
+    parser.add_argument("--models", metavar="DIR", help="模型目录（默认：项目的 models/）")
+    parser.add_argument("--no-cv", action="store_true", help="不做交叉验证（更快）")
+    parser.set_defaults(func=cmd_train)

@@ -1,0 +1,115 @@
+"""A normalized view of a part's text for matching, with a map back to the original.
+
+Matching happens on `NormalizedView.text`; reporting never does. Three folds:
+width (full-width ASCII and the ideographic space → ASCII), script (Traditional →
+Simplified via OpenCC, one character for one), and removal of characters inserted
+to split a word (spaces, zero-width and filler characters between letters or digits).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from screening.types import Part
+
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+_WIDTH.update({ord("\u00a0"): 0x20, ord("\u2002"): 0x20, ord("\u2003"): 0x20, ord("\u2009"): 0x20})
+_WIDTH_TABLE = str.maketrans(_WIDTH)
+
+# Characters inserted to split a word, removed for matching only:
+# - zero-width and soft characters, anywhere;
+# - spaces and dots between two CJK characters ("机 密", "機·密");
+# - spaces between short digit groups ("110 105 1949 1231 002X", "138 1234 5678"), but not
+#   next to a long number or a dotted/colon group, so "1 110105…" and "10.0.0.1 10.0.0.2"
+#   keep their boundaries.
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE = r"[ \t\u00a0\u2002\u2003\u2009\u3000]"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_REMOVABLE_PATTERN = (
+    rf"[{_INVISIBLE}]+"
+    rf"|(?<=[{_CJK}])(?:{_SPACE}|[·•・])+(?=[{_CJK}])"
+    rf"|(?<=(?<![\d.:/\-])\d{{1,8}}){_SPACE}(?=\d{{1,8}}(?![\d.:/\-]))"
+)
+
+
+@lru_cache(maxsize=1)
+def _removable():
+    import regex  # variable-length lookbehind
+
+    return regex.compile(_REMOVABLE_PATTERN)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported lazily: no work at import time
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, guaranteed to keep the length (one char for one)."""
+    if text.isascii():
+        return text
+    converter = _t2s()
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for line in text.splitlines(keepends=True):
+        c = converter.convert(line)
+        if len(c) == len(line):
+            out.append(c)
+        else:
+            out.extend(ch2 if len(ch2 := converter.convert(ch)) == 1 else ch for ch in line)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedView:
+    """`text` is the matching text; `removed_at[j]` is the normalized index before which
+    the j-th removed original character stood (non-decreasing), which maps every
+    normalized offset back to the original in O(log n)."""
+
+    part: Part
+    text: str
+    removed_at: tuple[int, ...]
+
+    def to_original(self, index: int) -> int:
+        """Original offset of the normalized character at `index` (or of the end, for len(text))."""
+        return index + bisect.bisect_right(self.removed_at, index)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the normalized span: from its first to its last character."""
+        if end <= start:
+            raise ValueError("empty span")
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def fold(text: str) -> str:
+    """Width and script folding only (length-preserving)."""
+    return to_simplified(text.translate(_WIDTH_TABLE))
+
+
+def normalize(part: Part) -> NormalizedView:
+    folded = fold(part.text)
+    pieces: list[str] = []
+    removed_at: list[int] = []
+    pos = 0
+    kept = 0
+    for m in _removable().finditer(folded):
+        pieces.append(folded[pos:m.start()])
+        kept += m.start() - pos
+        removed_at.extend([kept] * (m.end() - m.start()))
+        pos = m.end()
+    pieces.append(folded[pos:])
+    return NormalizedView(part=part, text="".join(pieces), removed_at=tuple(removed_at))
+
+
+def normalize_text(text: str) -> str:
+    """The normalized form of a short string (rule examples, fingerprints)."""
+    from screening.types import PartKind
+
+    return normalize(Part(PartKind.BODY, text, ())).text

@@ -1,0 +1,100 @@
+"""Render reports: JSON (SPEC §3, "screening.report/1"), text for people, SARIF 2.1.0."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from screening import __version__
+from screening.labels import CATEGORY, SEVERITY, SUBTYPE, VERDICT, where
+from screening.types import Category, Report, Severity
+
+SCHEMA = "screening.report/1"
+_SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
+
+
+def to_json(reports: Sequence[Report]) -> dict:
+    return {"schema": SCHEMA, "reports": [r.to_dict() for r in reports]}
+
+
+def dumps(reports: Sequence[Report]) -> str:
+    return json.dumps(to_json(reports), ensure_ascii=False, indent=2)
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def to_text(reports: Sequence[Report]) -> str:
+    lines: list[str] = []
+    for report in reports:
+        doc = report.document
+        if report.error is not None:
+            lines.append(f"{doc.name}  ✗ 无法审查：{report.error.message}（{report.error.code}）")
+            lines.append("")
+            continue
+        lines.append(f"{doc.name}  {VERDICT[report.verdict]}  共 {len(report.findings)} 项发现")
+        for f in report.findings:
+            kind = CATEGORY[f.category] + (f"/{SUBTYPE[f.subtype]}" if f.subtype else "")
+            lines.append(f"  {where(f.location)}  [{SEVERITY[f.severity]}] {kind}  {f.rule}  “{_excerpt(f.text)}”")
+            lines.append(f"      {f.message}")
+            lines.append(f"      建议：{f.suggestion}")
+        lines.append("")
+    lines.append(summary(reports))
+    return "\n".join(lines)
+
+
+def summary(reports: Sequence[Report]) -> str:
+    counts = Counter(f.category for r in reports for f in r.findings)
+    verdicts = Counter(r.verdict for r in reports if r.error is None)
+    errors = sum(1 for r in reports if r.error is not None)
+    by_category = "，".join(f"{CATEGORY[c]} {counts[c]}" for c in Category if counts[c]) or "无"
+    by_verdict = "，".join(f"{VERDICT[v]} {n}" for v, n in verdicts.items())
+    tail = f"，无法审查 {errors} 个" if errors else ""
+    return f"共审查 {len(reports)} 个文件（{by_verdict}{tail}）；发现按类别：{by_category}"
+
+
+def to_sarif(reports: Sequence[Report]) -> dict:
+    rules: dict[str, dict] = {}
+    results = []
+    notifications = []
+    for report in reports:
+        if report.error is not None:
+            notifications.append({"level": "error", "message": {"text": f"{report.document.name}：{report.error.message}"},
+                                  "descriptor": {"id": report.error.code}})
+            continue
+        for f in report.findings:
+            rules.setdefault(f.rule, {
+                "id": f.rule, "shortDescription": {"text": f.message},
+                "help": {"text": f.suggestion},
+                "properties": {"category": str(f.category), "tags": [str(f.category)]},
+            })
+            results.append({
+                "ruleId": f.rule,
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f"{f.message}。建议：{f.suggestion}"},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": report.document.name},
+                        "region": {"charOffset": f.location.start, "charLength": f.location.end - f.location.start,
+                                   "snippet": {"text": f.text}},
+                    },
+                    "logicalLocations": [{"name": where(f.location), "kind": "module"}],
+                }],
+                "partialFingerprints": {"screeningFingerprint/v1": f.fingerprint()},
+                "properties": {"category": str(f.category), "subtype": f.subtype, "severity": str(f.severity),
+                               "source": str(f.source), "part": str(f.location.part), "page": f.location.page,
+                               "paragraph": f.location.paragraph, "confidence": round(f.confidence, 4)},
+            })
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "screening", "version": __version__,
+                                "rules": list(rules.values())}},
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
+            "results": results,
+        }],
+    }

@@ -1,0 +1,245 @@
+"""Core types. Frozen dataclasses and StrEnums that mirror SPEC §3 one-to-one."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    MARKING = "marking"
+    STATE_SECRET = "state_secret"
+    WORK_SECRET = "work_secret"
+    PERSONAL_INFO = "personal_info"
+    CREDENTIAL = "credential"
+    NETWORK = "network"
+    HIDDEN = "hidden"
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return {"high": 3, "medium": 2, "low": 1}[self.value]
+
+
+class Source(StrEnum):
+    RULE = "rule"
+    CLASSIFIER = "classifier"
+    STRUCTURE = "structure"
+
+
+class PartKind(StrEnum):
+    BODY = "body"
+    TABLE = "table"
+    HEADER = "header"
+    FOOTER = "footer"
+    FOOTNOTE = "footnote"
+    COMMENT = "comment"
+    REVISION = "revision"
+    METADATA = "metadata"
+    HIDDEN = "hidden"
+    ATTACHMENT = "attachment"
+
+
+class Verdict(StrEnum):
+    BLOCK = "block"
+    REVIEW = "review"
+    PASS = "pass"
+
+
+PERSONAL_SUBTYPES = ("id_card", "phone", "email", "bank_card", "address", "name", "passport", "plate", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph, table cell or header line inside a Part; offsets into Part.text."""
+
+    page: int | None
+    paragraph: int
+    start: int
+    end: int
+    # What this block is, where one part gathers several kinds of text, e.g. "批注（作者：张三）",
+    # "修订痕迹：已删除的文字", "隐藏文字". Empty when Part.label / Part.hidden_reason say it all.
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad block span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Text exactly as extracted: the only coordinate system findings use.
+
+    `hidden_reason` says why the reader of the published file cannot see this text
+    (for parts of kind revision/comment/hidden/metadata); findings in such parts are
+    also reported as `hidden`.
+    """
+
+    kind: PartKind
+    text: str
+    blocks: tuple[Block, ...]
+    label: str = ""
+    hidden_reason: str = ""
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing `offset` (binary search; blocks are sorted and disjoint)."""
+        lo, hi = 0, len(self.blocks) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            block = self.blocks[mid]
+            if offset < block.start:
+                hi = mid - 1
+            elif offset >= block.end and not (block.start == block.end == offset):
+                lo = mid + 1
+            else:
+                return block
+        return self.blocks[hi] if 0 <= hi < len(self.blocks) else None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    name: str
+    sha256: str
+    format: str
+    pages: int | None
+    chars: int
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "sha256": self.sha256, "format": self.format,
+                "pages": self.pages, "chars": self.chars}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    name: str
+    sha256: str
+    format: str
+    pages: int | None
+    parts: tuple[Part, ...]
+    size: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def info(self) -> DocumentInfo:
+        return DocumentInfo(self.name, self.sha256, self.format, self.pages,
+                            sum(len(p.text) for p in self.parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    part: PartKind
+    page: int | None
+    paragraph: int | None
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad finding span {self.start}..{self.end}")
+
+    def to_dict(self) -> dict:
+        return {"part": str(self.part), "page": self.page, "paragraph": self.paragraph,
+                "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    detector: str
+    pattern: str | None = None
+    keyword: str | None = None
+    validator: str | None = None
+    validated: bool | None = None
+    context_words: tuple[str, ...] = ()
+    model_score: float | None = None
+    features: tuple[str, ...] = ()
+    basis: str | None = None
+    also: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"detector": self.detector, "pattern": self.pattern, "keyword": self.keyword,
+                "validator": self.validator, "validated": self.validated,
+                "context_words": list(self.context_words), "model_score": self.model_score,
+                "features": list(self.features), "basis": self.basis, "also": list(self.also)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    category: Category
+    subtype: str | None
+    severity: Severity
+    source: Source
+    text: str
+    location: Location
+    message: str
+    suggestion: str
+    confidence: float
+    explanation: Explanation = field(default_factory=lambda: Explanation(detector="unknown"))
+    normalized: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} out of range")
+        if self.category is Category.PERSONAL_INFO and self.subtype not in PERSONAL_SUBTYPES:
+            raise ValueError(f"personal_info finding needs a subtype, got {self.subtype!r}")
+
+    def fingerprint(self) -> str:
+        """Stable key for dispositions: rule + part kind + normalized text, no offsets."""
+        key = "\x1f".join((self.rule, str(self.location.part), self.normalized or self.text))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "category": str(self.category),
+            "subtype": self.subtype,
+            "severity": str(self.severity),
+            "source": str(self.source),
+            "text": self.text,
+            "location": self.location.to_dict(),
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "confidence": round(self.confidence, 4),
+            "explanation": self.explanation.to_dict(),
+            "fingerprint": self.fingerprint(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    code: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    document: DocumentInfo
+    findings: tuple[Finding, ...] = ()
+    error: ErrorInfo | None = None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        if self.error is not None:
+            return None
+        if any(f.severity is Severity.HIGH for f in self.findings):
+            return Verdict.BLOCK
+        if self.findings:
+            return Verdict.REVIEW
+        return Verdict.PASS
+
+    def to_dict(self) -> dict:
+        verdict = self.verdict
+        return {
+            "document": self.document.to_dict(),
+            "verdict": str(verdict) if verdict else None,
+            "error": self.error.to_dict() if self.error else None,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,148 @@
+"""The classifier: segmentation, training on a small corpus, the shipped model against its card."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from screening.corpus import by_split, load_corpus, split_of
+from screening.detectors.classifier import load_model
+from screening.errors import ModelError
+from screening.pipeline import text_document
+from screening.segment import segments
+from screening.training import Paths, train
+from screening.types import Part, PartKind, Source
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = Paths.default()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("第一句话写在这里。第二句话也在这里！第三句？", ["第一句话写在这里。", "第二句话也在这里！"]),
+    ("他说：“开标前请严格保密。”随后散会了事。", ["他说：“开标前请严格保密。”", "随后散会了事。"]),
+    ("  前导空格的句子很长一些；\n  第二行的句子也很长  ", ["前导空格的句子很长一些；", "第二行的句子也很长"]),
+])
+def test_segments_keep_offsets_into_the_original(text, expected):
+    part = text_document(text).parts[0]
+    assert [part.text[s:e] for s, e in segments(part)] == expected
+
+
+def test_long_sentences_are_cut_at_a_comma():
+    text = "，".join(["这是一个相当长的分句用来测试切分"] * 40) + "。"
+    part = Part(PartKind.BODY, text, ())
+    spans = list(segments(part))
+    assert len(spans) > 1 and all(e - s <= 240 for s, e in spans)
+    assert "".join(text[s:e] for s, e in spans) == text
+
+
+def test_split_is_by_document_and_no_passage_is_in_two_splits():
+    passages = load_corpus(ROOT / "models" / "data")
+    splits_of_doc: dict[str, set[str]] = {}
+    for p in passages:
+        splits_of_doc.setdefault(p.doc, set()).add(p.split)
+    assert all(len(s) == 1 for s in splits_of_doc.values())
+    from screening.textmodel import prepare
+
+    seen: dict[str, str] = {}
+    for p in passages:
+        key = prepare(p.text)
+        assert seen.setdefault(key, p.split) == p.split
+    assert all(p.split != "test" for p in passages if p.provenance.startswith("template"))
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory) -> Paths:
+    """A model trained in the test on a small slice of the real corpus (40 passages per class)."""
+    root = tmp_path_factory.mktemp("models")
+    (root / "data").mkdir()
+    taken: dict[str, int] = {}
+    lines = []
+    for path in sorted((ROOT / "models" / "data").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label = json.loads(line)["label"]
+            if taken.get(label, 0) < 40:
+                taken[label] = taken.get(label, 0) + 1
+                lines.append(line)
+    (root / "data" / "small.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths = Paths.default(root)
+    train(paths, cv=False)
+    return paths
+
+
+def test_training_writes_artifact_metadata_and_card(small_model):
+    meta = json.loads(small_model.metadata.read_text(encoding="utf-8"))
+    assert small_model.artifact.exists()
+    assert set(meta["thresholds"]) == {"state_secret", "work_secret", "personal_private"}
+    card = small_model.card.read_text(encoding="utf-8")
+    assert "Confusion matrix" in card and meta["corpus_sha256"][:16] in card
+
+
+def test_training_is_deterministic(small_model, tmp_path):
+    again = Paths(small_model.data, tmp_path / "c.joblib", tmp_path / "c.json", tmp_path / "c.md")
+    train(again, cv=False)
+    first, second = (json.loads(p.read_text(encoding="utf-8")) for p in (small_model.metadata, again.metadata))
+    assert first["test"] == second["test"] and first["thresholds"] == second["thresholds"]
+
+
+def test_a_model_from_another_sklearn_version_is_refused(small_model, tmp_path):
+    meta = json.loads(small_model.metadata.read_text(encoding="utf-8"))
+    meta["versions"]["sklearn"] = "0.0.1"
+    (tmp_path / "classifier.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.copy(small_model.artifact, tmp_path / "classifier.joblib")
+    with pytest.raises(ModelError, match="0.0.1"):
+        load_model(tmp_path / "classifier.joblib", tmp_path / "classifier.json")
+
+
+def test_a_missing_model_says_how_to_build_it(tmp_path):
+    with pytest.raises(ModelError, match="screening train"):
+        load_model(tmp_path / "classifier.joblib", tmp_path / "classifier.json")
+
+
+# --- the shipped model (built by `make` before the tests run) -----------------------------
+
+@pytest.fixture(scope="module")
+def shipped_meta() -> dict:
+    if not SHIPPED.artifact.exists():
+        pytest.fail("models/classifier.joblib is missing: `make test` builds it with `screening train --if-changed`")
+    return json.loads(SHIPPED.metadata.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("label", ["state_secret", "work_secret"])
+def test_shipped_model_meets_its_targets_on_the_test_split(shipped_meta, label):
+    m = shipped_meta["test"]["per_class"][label]
+    assert m["precision"] >= 0.85 and m["recall"] >= 0.85, m
+
+
+def test_model_card_reports_the_shipped_metrics(shipped_meta):
+    card = SHIPPED.card.read_text(encoding="utf-8")
+    for label, m in shipped_meta["test"]["per_class"].items():
+        assert f"| `{label}`" in card and f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f}" in card
+
+
+def test_corpus_is_large_and_balanced_enough():
+    counts: dict[str, int] = {}
+    for p in load_corpus(ROOT / "models" / "data"):
+        counts[p.label] = counts.get(p.label, 0) + 1
+    assert counts["normal"] >= 2000 and counts["state_secret"] >= 600 and counts["work_secret"] >= 600, counts
+    assert len(by_split(load_corpus(ROOT / "models" / "data"), "test")) > 300
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("该部队下月将由城西营区移防至北郊新建基地，具体坐标见附件。", "state_secret"),
+    ("经研究，拟提名王某某为副局长人选，名单暂不对外。", "work_secret"),
+    ("本次招标控制价为每平方米3280元，开标前请严格保密。", "work_secret"),
+])
+def test_issue_examples_are_flagged_by_the_classifier(full_engine, text, category):
+    report = full_engine.screen(text_document(text))
+    flagged = [f for f in report.findings
+               if f.category == category and (f.source is Source.CLASSIFIER or f.explanation.model_score is not None
+                                              or any(r.startswith("classifier.") for r in f.explanation.also))]
+    assert flagged, [f.to_dict() for f in report.findings]
+    assert any(f.explanation.features for f in flagged) or any(f.explanation.also for f in flagged)
+
+
+def test_no_classifier_setting_turns_it_off(engine):
+    report = engine.screen(text_document("该部队下月将由城西营区移防至北郊新建基地，具体坐标见附件。"))
+    assert all(f.source is not Source.CLASSIFIER for f in report.findings)

@@ -1,0 +1,72 @@
+"""Rule-library completeness and loader strictness (gitleaks Rule.Validate, datasette test_docs)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from screening.errors import RuleError
+from screening.rules import default_rules_dir, load_ruleset
+from screening.types import PERSONAL_SUBTYPES, Category
+
+RULESET = load_ruleset(default_rules_dir())
+
+
+def test_every_category_has_a_rule():
+    rule_categories = {r.category for r in RULESET.rules}
+    # `hidden` findings come from the structure detector, every other category from rules
+    assert set(Category) - {Category.HIDDEN} <= rule_categories
+
+
+def test_every_personal_subtype_has_a_rule():
+    subtypes = {r.subtype for r in RULESET.rules if r.category is Category.PERSONAL_INFO}
+    assert set(PERSONAL_SUBTYPES) - {"other"} <= subtypes
+
+
+def test_id_prefix_matches_file_category():
+    prefixes = {"marking": "marking", "state_secret": "state", "work_secret": "work",
+                "personal_info": "pii", "credential": "cred", "network": "net"}
+    for rule in RULESET.rules:
+        assert rule.id.split(".")[0] == prefixes[rule.category], rule.id
+        assert Path(rule.source_file).stem == rule.category, rule.id
+
+
+def test_messages_are_chinese():
+    for rule in RULESET.rules:
+        assert re.search(r"[\u4e00-\u9fff]", rule.message) and re.search(r"[\u4e00-\u9fff]", rule.suggestion)
+
+
+BAD_RULES = [
+    ("id = 'pii.x'\nseverity = 'high'\nmessage = '消息'\nsuggestion = '建议'\nhit = ['⟦a⟧']\nmiss = ['b']\npattern = '(['",
+     "invalid regex"),
+    ("id = 'pii.x'\nseverity = 'high'\nmessage = '消息'\nsuggestion = '建议'\nhit = ['⟦a⟧']\nmiss = ['b']\npattern = 'a'\nvalidator = 'nope'",
+     "unknown validator"),
+    ("id = 'pii.x'\nseverity = 'high'\nmessage = '消息'\nsuggestion = '建议'\nhit = ['⟦a⟧']\npattern = 'a'",
+     "missing `miss`"),
+    ("id = 'pii.x'\nseverity = 'urgent'\nmessage = '消息'\nsuggestion = '建议'\nhit = ['⟦a⟧']\nmiss = ['b']\npattern = 'a'",
+     "severity"),
+    ("id = 'pii.x'\nseverity = 'high'\nmessage = 'english'\nsuggestion = '建议'\nhit = ['⟦a⟧']\nmiss = ['b']\npattern = 'a'",
+     "Chinese"),
+    ("id = 'pii.x'\nseverity = 'high'\nmessage = '消息'\nsuggestion = '建议'\nhit = ['a']\nmiss = ['b']\npattern = 'a'",
+     "⟦…⟧"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), BAD_RULES, ids=[e for _, e in BAD_RULES])
+def test_loader_names_file_and_rule(tmp_path, body, expected):
+    (tmp_path / "personal_info.toml").write_text(
+        f"schema = 'screening.rules/1'\ncategory = 'personal_info'\n[[rules]]\nsubtype = 'other'\n{body}\n",
+        encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_ruleset(tmp_path)
+    assert "personal_info.toml" in str(info.value) and expected in str(info.value)
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    rule = ("[[rules]]\nid = 'net.x'\nseverity = 'low'\nmessage = '消息'\nsuggestion = '建议'\n"
+            "hit = ['⟦10.0.0.1⟧']\nmiss = ['b']\npattern = '10'\n")
+    (tmp_path / "network.toml").write_text("schema = 'screening.rules/1'\ncategory = 'network'\n" + rule * 2,
+                                           encoding="utf-8")
+    with pytest.raises(RuleError, match="duplicate"):
+        load_ruleset(tmp_path)
