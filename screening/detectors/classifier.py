@@ -28,11 +28,12 @@ _CLASSES = {
 @dataclass(frozen=True)
 class LoadedModel:
     pipeline: object
-    thresholds: dict[str, float]
+    thresholds: dict[str, float]          # at or above: a finding (low severity: a hint)
+    medium_thresholds: dict[str, float]   # at or above: medium severity (precision on real documents)
     version: str
     feature_names: tuple[str, ...]
     coefficients: object          # (n_classes, n_features) averaged base-model coefficients
-    high_at: float = 0.9          # a state_secret passage this sure is reported as high severity
+    high_at: float = 0.95         # a state_secret passage this sure (and over medium) is reported as high
 
 
 def load_model(artifact: Path, metadata: Path) -> LoadedModel:
@@ -49,7 +50,8 @@ def load_model(artifact: Path, metadata: Path) -> LoadedModel:
     if list(pipeline.classes_) != list(LABELS):
         raise ModelError(f"分类模型的类别 {list(pipeline.classes_)} 与预期 {list(LABELS)} 不符")
     digest = hashlib.sha256(artifact.read_bytes()).hexdigest()[:12]
-    return LoadedModel(pipeline=pipeline, thresholds=dict(meta["thresholds"]), version=digest,
+    return LoadedModel(pipeline=pipeline, thresholds=dict(meta["thresholds"]),
+                       medium_thresholds=dict(meta["medium_thresholds"]), version=digest,
                        feature_names=tuple(feature_names(pipeline)), coefficients=mean_coefficients(pipeline))
 
 
@@ -80,7 +82,7 @@ class ClassifierDetector:
                 continue
             category, subtype, rule, message, suggestion = _CLASSES[label]
             words = self._explain(features, row, LABELS.index(label))
-            severity = Severity.HIGH if label == "state_secret" and score >= self.model.high_at else Severity.MEDIUM
+            severity = self._severity(label, score)
             block = part.block_at(start)
             text = part.text[start:end]
             yield Finding(
@@ -93,6 +95,13 @@ class ClassifierDetector:
                 explanation=Explanation(detector=self.name, model_score=round(score, 4), features=tuple(words)),
                 normalized=prepare(text),
             )
+
+    def _severity(self, label: str, score: float) -> Severity:
+        if score < self.model.medium_thresholds[label]:
+            return Severity.LOW
+        if label == "state_secret" and score >= self.model.high_at:
+            return Severity.HIGH
+        return Severity.MEDIUM
 
     def _decide(self, row) -> tuple[str | None, float]:
         best, best_p = None, 0.0

@@ -1,0 +1,162 @@
+"""Speed and accuracy figures, printed side by side with the building blocks' raw speed.
+
+    make bench            # or: .venv/bin/python benchmarks/run.py [--mb 10]
+
+Measures on one core: the rule pass incl. normalization (MB/s) on a ~10 MB Chinese corpus
+with planted identifiers (and their recall), a generated 50-page docx and 200-page PDF end
+to end, start-up time, classifier sentences/s, and peak memory. The corpus text is read in
+place from ../shared/corpus/public when present, else built from models/data passages.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
+sys.path.insert(0, str(ROOT))
+
+
+def base_text(mb: float) -> tuple[str, str]:
+    if PUBLIC.is_dir():
+        texts = [p.read_text(encoding="utf-8") for p in sorted(PUBLIC.glob("*.txt"))]
+        source = f"{len(texts)} published documents from ../shared/corpus/public"
+    else:
+        import json
+
+        texts = [json.loads(line)["text"] for p in sorted((ROOT / "models" / "data").glob("*.jsonl"))
+                 for line in p.read_text(encoding="utf-8").splitlines()
+                 if json.loads(line)["label"] == "normal"]
+        source = "normal passages of models/data (../shared absent)"
+    text = "\n".join(texts)
+    target = int(mb * 1024 * 1024 / 3)  # ~3 bytes per CJK char in UTF-8
+    return (text * (target // len(text) + 1))[:target], source
+
+
+def id_number(rng: random.Random) -> str:
+    from screening.validators import gb11643_check_digit
+
+    first = f"{rng.choice(['110105', '320481', '440304', '510104'])}{rng.randint(1950, 2005)}" \
+            f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return first + gb11643_check_digit(first)
+
+
+def plant(text: str, n: int, seed: int = 7) -> tuple[str, list[tuple[str, str]]]:
+    """Insert n identifiers at paragraph ends; returns the text and (rule, value) planted."""
+    rng = random.Random(seed)
+    makers = [
+        ("pii.id_card", lambda: id_number(rng), "申请人身份证号{}。"),
+        ("pii.mobile", lambda: f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+         "联系人手机{}。"),
+        ("net.private_ipv4", lambda: f"192.168.{rng.randint(0, 254)}.{rng.randint(1, 254)}", "请登录内网{}填报。"),
+        ("pii.email", lambda: f"zhang{rng.randint(100, 999)}@qq.com", "个人邮箱{}。"),
+    ]
+    lines = text.split("\n")
+    planted = []
+    for i in rng.sample(range(len(lines)), n):
+        rule, make, frame = rng.choice(makers)
+        value = make()
+        lines[i] += frame.format(value)
+        planted.append((rule, value))
+    return "\n".join(lines), planted
+
+
+def timed(fn, *args, repeat: int = 1):
+    best = float("inf")
+    result = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn(*args)
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def raw_blocks(text: str, ruleset) -> list[tuple[str, float]]:
+    import ahocorasick_rs
+
+    from screening.normalize import to_simplified
+
+    mb = len(text.encode("utf-8")) / 2**20
+    keywords = [k for k, _ in ruleset.keyword_owners]
+    automaton = ahocorasick_rs.AhoCorasick(keywords)
+    id_re = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9Xx])")
+    return [
+        (f"ahocorasick-rs over {len(keywords)} rule keywords", mb / timed(automaton.find_matches_as_indexes, text)[0]),
+        ("OpenCC t2s", mb / timed(to_simplified, text)[0]),
+        ("one ID-number regex (plain re)", mb / timed(lambda t: list(id_re.finditer(t)), text)[0]),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=10.0)
+    parser.add_argument("--pages", type=int, default=200)
+    args = parser.parse_args()
+
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", "from screening.engine import build_engine, Settings;"
+                          "build_engine(Settings(classifier=False))"], cwd=ROOT, capture_output=True)
+    startup_rules = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from screening.engine import build_engine; build_engine()"],
+                   cwd=ROOT, capture_output=True)
+    startup_full = time.perf_counter() - t
+    assert out.returncode == 0, out.stderr
+
+    from screening.engine import Settings, build_engine
+    from screening.pipeline import screen_path, text_document
+
+    rules_engine = build_engine(Settings(classifier=False))
+    text, source = base_text(args.mb)
+    text, planted = plant(text, 2000)
+    mb = len(text.encode("utf-8")) / 2**20
+    doc = text_document(text, "corpus.txt")
+    seconds, report = timed(rules_engine.screen, doc)
+    found = {(f.rule, f.text) for f in report.findings}
+    recall = sum((rule, value) in found for rule, value in planted) / len(planted)
+
+    print(f"# Benchmarks ({time.strftime('%Y-%m-%d')}, one core, Python {sys.version.split()[0]})\n")
+    print(f"corpus: {mb:.1f} MB of Chinese text ({source}) with {len(planted)} planted identifiers\n")
+    print("| what | figure |\n|---|---|")
+    print(f"| rule pass incl. normalization (rules only) | {mb / seconds:.1f} MB/s |")
+    print(f"| recall of planted identifiers | {recall:.3f} |")
+    for name, speed in raw_blocks(text, rules_engine.ruleset):
+        print(f"| reference: {name} | {speed:.1f} MB/s |")
+    print(f"| start-up: import + rules + automaton (new process) | {startup_rules:.2f} s |")
+    print(f"| start-up incl. classifier model load (new process) | {startup_full:.2f} s |")
+
+    full = build_engine()
+    sentences = [s for s in re.split(r"[。！？\n]", text[:2_000_000]) if len(s) >= 8][:20000]
+    from screening.segment import segments  # noqa: F401  (the detector segments; here we time the model)
+
+    classifier = [d for d in full.detectors if d.name == "classifier"][0]
+    pipeline = classifier.model.pipeline
+    seconds, _ = timed(pipeline.predict_proba, sentences)
+    print(f"| classifier prediction | {len(sentences) / seconds:,.0f} sentences/s |")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        from tests.docgen import make_docx, make_pdf
+
+        paragraphs = [line for line in text[:400_000].split("\n") if line.strip()]
+        docx_path = Path(tmp) / "50页.docx"
+        make_docx(docx_path, paragraphs=paragraphs[:1500])
+        seconds, report = timed(screen_path, docx_path, repeat=3)
+        print(f"| docx, ~50 pages, end to end (isolated extraction + rules + classifier) | {seconds:.2f} s |")
+        pdf_path = Path(tmp) / "200页.pdf"
+        make_pdf(pdf_path, pages=["\n".join(paragraphs[i * 12:(i + 1) * 12]) for i in range(args.pages)])
+        seconds, report = timed(screen_path, pdf_path, repeat=2)
+        print(f"| pdf, {args.pages} pages, end to end | {seconds:.2f} s ({args.pages / seconds:.0f} pages/s) |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"| peak memory (this process / largest child) | {peak:.0f} MB / {children:.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()
