@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: test check venv model clean bench
+.PHONY: test check venv model sysdeps clean bench
 
 venv: $(STAMP)
 
@@ -14,12 +14,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+# Debian packages the tests and the service need (LibreOffice for PDF sheets, CJK fonts,
+# poppler, PostgreSQL for the second database), installed only when missing.
+sysdeps:
+	bash scripts/system-deps.sh
+
 # The classifier is built from models/data when missing or when the corpus changed (keyed by hash).
 model: $(STAMP)
 	$(BIN)/screening train --if-changed
 
-test: $(STAMP) model
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+# The suite runs against SQLite and against a throwaway PostgreSQL on loopback (started here,
+# unless TEST_POSTGRES_URL names one), which is stopped again afterwards, pass or fail.
+test: $(STAMP) sysdeps model
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); \
+	else \
+		url=$$(bash scripts/postgres.sh start) || exit 1; \
+		TEST_POSTGRES_URL=$$url $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
+		bash scripts/postgres.sh stop; exit $$status; \
+	fi
 
 check: $(STAMP) model
 	@test -n "$(FILE)" || (echo "用法：make check FILE=草稿.docx" >&2; exit 2)

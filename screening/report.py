@@ -36,7 +36,7 @@ def to_text(reports: Sequence[Report]) -> str:
             continue
         lines.append(f"{doc.name}  {VERDICT[report.verdict]}  共 {len(report.findings)} 项发现")
         for f in report.findings:
-            kind = CATEGORY[f.category] + (f"/{SUBTYPE[f.subtype]}" if f.subtype else "")
+            kind = CATEGORY[f.category] + (f"/{SUBTYPE.get(f.subtype, f.subtype)}" if f.subtype else "")
             lines.append(f"  {where(f.location)}  [{SEVERITY[f.severity]}] {kind}  {f.rule}  “{_excerpt(f.text)}”")
             lines.append(f"      {f.message}")
             lines.append(f"      建议：{f.suggestion}")

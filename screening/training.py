@@ -16,13 +16,13 @@ from pathlib import Path
 from screening.corpus import Passage, by_split, corpus_hash, load_corpus
 from screening.textmodel import LABELS, SENSITIVE, build_pipeline
 
-TARGET_PRECISION = 0.9
-# Real drafts are overwhelmingly publishable; the validation split is not (about 55% normal).
-# The threshold for reporting a passage at medium severity is chosen as if every normal
-# validation passage stood for DEPLOYMENT_NORMAL_WEIGHT of them, i.e. for the precision a
-# reviewer would see on real documents. Below it, down to the plain threshold, passages are
-# reported at low severity as hints.
-DEPLOYMENT_NORMAL_WEIGHT = 25
+TARGET_PRECISION = 0.88
+# Real drafts are overwhelmingly publishable; the validation split is not (about half normal).
+# The threshold for reporting a passage at medium severity is chosen for the precision a
+# reviewer would see on real documents, assuming DEPLOYMENT_PREVALENCE of their sentences are
+# sensitive: each normal validation passage is counted as many times as that prior requires.
+# Below it, down to the plain threshold, passages are reported at low severity as hints.
+DEPLOYMENT_PREVALENCE = 0.01
 RANDOM_STATE = 0
 
 
@@ -82,6 +82,13 @@ def choose_thresholds(probabilities, gold: list[str], target: float = TARGET_PRE
     return thresholds
 
 
+def normal_weight(gold: list[str], prevalence: float = DEPLOYMENT_PREVALENCE) -> float:
+    """How many times a normal passage counts so that the split has the deployment prior."""
+    normal = sum(g == "normal" for g in gold)
+    sensitive = len(gold) - normal
+    return ((1 - prevalence) / prevalence) / (normal / sensitive)
+
+
 def scores(gold: list[str], predicted: list[str]) -> dict:
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
@@ -122,7 +129,8 @@ def train(paths: Paths, feedback: list[Passage] = (), cv: bool = True) -> dict:
     validation_probabilities = pipeline.predict_proba([p.text for p in validation])
     validation_gold = [p.label for p in validation]
     thresholds = choose_thresholds(validation_probabilities, validation_gold)
-    medium = choose_thresholds(validation_probabilities, validation_gold, normal_weight=DEPLOYMENT_NORMAL_WEIGHT)
+    medium = choose_thresholds(validation_probabilities, validation_gold, target=0.9,
+                               normal_weight=normal_weight(validation_gold))
     medium = {label: max(medium[label], thresholds[label]) for label in thresholds}
     test_predicted = decide(pipeline.predict_proba([p.text for p in test]), thresholds)
     metadata = {
@@ -131,7 +139,8 @@ def train(paths: Paths, feedback: list[Passage] = (), cv: bool = True) -> dict:
         "thresholds": thresholds,
         "medium_thresholds": medium,
         "target_precision": TARGET_PRECISION,
-        "deployment_normal_weight": DEPLOYMENT_NORMAL_WEIGHT,
+        "deployment_prevalence": DEPLOYMENT_PREVALENCE,
+        "deployment_normal_weight": round(normal_weight(validation_gold), 1),
         "corpus_sha256": corpus_hash(paths.data, *code_files()),
         "feedback_passages": len(feedback),
         "sizes": {split: len(by_split(passages, split)) for split in ("train", "validation", "test")},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import math
 import re
 from collections.abc import Callable
 
@@ -73,6 +74,8 @@ def bank_card(text: str) -> bool:
         return False
     if not s.startswith(("62", "4", "5", "3", "60", "9")):
         return False
+    if len(s) == 18 and gb11643(s):     # a citizen ID that happens to pass Luhn
+        return False
     return luhn(s)
 
 
@@ -120,12 +123,147 @@ def passport(text: str) -> bool:
     return bool(_PASSPORT.fullmatch(s)) and len(set(s[1:])) > 2
 
 
+# 往来港澳通行证 (C + letter/digit + 7 digits; the older W + 8 digits), 港澳居民来往内地通行证
+# (H/M + 8 digits, or + 10 with the renewal count) and 往来台湾通行证 (L/T + 8 digits).
+_PERMIT = re.compile(r"C[0-9A-HJ-NP-Z]\d{7}|W\d{8}|[HM]\d{8}(?:\d{2})?|[LT]\d{8}")
+
+
+def hk_macau_permit(text: str) -> bool:
+    """Exit-entry permit number (港澳/台湾通行证, 回乡证): format and digit variety."""
+    s = _digits(text)
+    return bool(_PERMIT.fullmatch(s)) and len(set(filter(str.isdigit, s))) > 2
+
+
+PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"          # I and O are never used
+_PLATE = re.compile(
+    rf"[{PLATE_PROVINCES}]([{_PLATE_LETTERS}])[·•.\- ]?"
+    rf"([{_PLATE_LETTERS}0-9]{{5,6}})([挂学警港澳领使]?)"
+)
+
+
+def plate(text: str) -> bool:
+    """Mainland licence plate: province, issuing-office letter, then 5 characters (at most
+    two letters), or 6 for new-energy vehicles (D/F first with 4 digits last, or 5 digits then D/F)."""
+    m = _PLATE.fullmatch(text.strip())
+    if not m:
+        return False
+    body, suffix = m.group(2), m.group(3)
+    if len(body) == 5:
+        return sum(ch.isdigit() for ch in body) >= 3 and len(set(body)) > 1
+    if suffix:
+        return False
+    return bool(re.fullmatch(r"[DF][A-HJ-NP-Z0-9]\d{4}|\d{5}[DF]", body))
+
+
+_AREA_CODE = re.compile(r"010|02\d|0[3-9]\d{2}")
+
+
+def landline(text: str) -> bool:
+    """Mainland landline with its area code: 010/02X + 8 digits or 0XXX + 7–8 digits."""
+    s = _digits(text)
+    m = _AREA_CODE.match(s)
+    if not m:
+        return False
+    local = s[m.end():]
+    if not local.isdigit() or local[0] in "01" or len(set(local)) < 3:
+        return False
+    return len(local) == 8 if len(m.group()) == 3 else len(local) in (7, 8)
+
+
+def private_ipv6(text: str) -> bool:
+    """An internal IPv6 address (loopback, link-local, unique-local), brackets or zone allowed."""
+    return ":" in text and private_ip(text)
+
+
+_HOST_PORT = re.compile(r"\[?([0-9A-Fa-f:.]+?)\]?\s*(?::|端口号?\s*(?:为|是|[:：])?)\s*(\d{1,5})")
+
+
+def private_host_port(text: str) -> bool:
+    """`<internal address>:<port>` or `<internal address> 端口 <port>` with a valid port number."""
+    m = _HOST_PORT.fullmatch(text.strip())
+    return bool(m) and private_ip(m.group(1)) and 0 < int(m.group(2)) <= 65535
+
+
+_MASK = set("*＊×xX•●○□■?？")
+PASSWORD_PLACEHOLDERS = frozenset({"null", "none", "empty", "password", "passwd", "your_password",
+                                   "yourpassword", "<password>", "changeme"})
+
+
+def secret_value(text: str) -> bool:
+    """A password-like value: 4–64 printable ASCII characters, not a mask (******, xxxx) or a
+    placeholder, not a run of one character, and not just a word describing the rule."""
+    s = text.strip()
+    if not 4 <= len(s) <= 64 or not s.isascii() or not s.isprintable() or " " in s:
+        return False
+    if set(s) <= _MASK or len(set(s)) < 2:
+        return False
+    return s.lower() not in PASSWORD_PLACEHOLDERS
+
+
+def token(text: str) -> bool:
+    """A key or token: ≥ 16 characters mixing letters and digits with enough variety
+    (Shannon entropy ≥ 3 bits per character), not a mask or a repeated pattern."""
+    s = text.strip().strip("\"'")
+    if len(s) < 16 or not any(c.isdigit() for c in s) or not any(c.isalpha() for c in s):
+        return False
+    counts = {c: s.count(c) for c in set(s)}
+    entropy = -sum(n / len(s) * math.log2(n / len(s)) for n in counts.values())
+    return entropy >= 3.0
+
+
+# Common Chinese surnames (about 300 single and the usual compound ones), simplified script.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔汤向常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
+    "焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁"
+    "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠"
+    "荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹"
+    "井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰"
+    "赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝"
+    "智幸奉植衡富尧闭由"
+)
+COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "轩辕", "令狐", "端木", "西门", "南宫", "独孤", "呼延", "百里", "万俟", "澹台", "公冶",
+})
+# Characters that do not occur in given names but do in the words that stand where a name might.
+_NOT_IN_NAME = set(
+    "某的了是在与及或等于对从将把被由其该本此各每所者们人员部局厅委办处科室股队会院所站"
+    "厂司店社团党府市省县区乡村组号码证件单位名称性别年日时分男女无不详见附表上下"
+    "当应须需要能即已未曾并且而就都也还又再请您我你他她它"
+    "息述况务格料议诉辩项权益"
+)
+
+
+def chinese_name(text: str) -> bool:
+    """A plausible personal name: 2–4 Han characters, a common surname first, no character
+    that marks a masked name (某, *), an office, a role word or a function word."""
+    s = text.strip()
+    if not 2 <= len(s) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in s):
+        return False
+    given = s[2:] if s[:2] in COMPOUND_SURNAMES else s[1:] if s[0] in SURNAMES else None
+    if not given or (len(s) == 4 and s[:2] not in COMPOUND_SURNAMES and len(given) > 2):
+        return False
+    return not (set(given) & _NOT_IN_NAME)
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "gb11643": gb11643,
     "gb11643_15": gb11643_15,
     "luhn": luhn,
     "bank_card": bank_card,
     "mobile": mobile,
+    "landline": landline,
     "private_ip": private_ip,
+    "private_ipv6": private_ipv6,
+    "private_host_port": private_host_port,
     "passport": passport,
+    "hk_macau_permit": hk_macau_permit,
+    "plate": plate,
+    "secret_value": secret_value,
+    "token": token,
+    "chinese_name": chinese_name,
 }

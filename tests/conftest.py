@@ -1,20 +1,8 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
-PUBLIC_CORPUS = SHARED / "corpus" / "public"
-
-
-def require_shared(path: Path) -> Path:
-    """Data under ../shared is read in place; without it the test is skipped with the reason."""
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the shared data set is read in place and not shipped with the project")
-    return path
+from tests.shared import PUBLIC_CORPUS, ROOT, SEEDS, SHARED, require_shared  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="session")

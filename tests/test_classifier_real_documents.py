@@ -5,7 +5,7 @@ from collections import Counter
 
 from screening.pipeline import text_document
 from screening.types import Severity, Source
-from tests.conftest import PUBLIC_CORPUS, SEEDS, require_shared
+from tests.shared import PUBLIC_CORPUS, SEEDS, require_shared
 
 TARGET_PER_DOCUMENT = 0.2   # issue 3: on average at most 0.2 classifier findings per document at medium+
 

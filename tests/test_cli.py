@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, require_shared
+from tests.shared import SEEDS, require_shared
 
 SCRIPT = Path(sys.executable).with_name("screening")
 

@@ -34,6 +34,7 @@ class LoadedModel:
     feature_names: tuple[str, ...]
     coefficients: object          # (n_classes, n_features) averaged base-model coefficients
     high_at: float = 0.95         # a state_secret passage this sure (and over medium) is reported as high
+    medium_min_chars: int = 15    # shorter fragments (headings, table cells) carry too little evidence: low at most
 
 
 def load_model(artifact: Path, metadata: Path) -> LoadedModel:
@@ -82,7 +83,7 @@ class ClassifierDetector:
                 continue
             category, subtype, rule, message, suggestion = _CLASSES[label]
             words = self._explain(features, row, LABELS.index(label))
-            severity = self._severity(label, score)
+            severity = self._severity(label, score, len("".join(part.text[start:end].split())))
             block = part.block_at(start)
             text = part.text[start:end]
             yield Finding(
@@ -96,8 +97,8 @@ class ClassifierDetector:
                 normalized=prepare(text),
             )
 
-    def _severity(self, label: str, score: float) -> Severity:
-        if score < self.model.medium_thresholds[label]:
+    def _severity(self, label: str, score: float, length: int) -> Severity:
+        if score < self.model.medium_thresholds[label] or length < self.model.medium_min_chars:
             return Severity.LOW
         if label == "state_secret" and score >= self.model.high_at:
             return Severity.HIGH

@@ -1,0 +1,120 @@
+"""What every extractor shares: limits, the Part builder, the Document assembly, fixed labels."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+
+from screening.errors import UnreadableDocument
+from screening.types import Block, Document, Part, PartKind
+
+MiB = 1 << 20
+GiB = 1 << 30
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits for reading one document (all configurable)."""
+
+    max_bytes: int = 50 * MiB          # size of the file itself
+    max_pages: int = 2000              # PDF pages
+    zip_max_members: int = 2000        # OOXML: number of zip members
+    zip_max_total: int = 300 * MiB     # OOXML: total uncompressed size
+    zip_max_ratio: float = 100.0       # OOXML: uncompressed/compressed, per member and overall
+    timeout_s: float = 60.0            # extract_isolated: wall clock
+    memory_bytes: int = 2 * GiB        # extract_isolated: RLIMIT_AS of the child
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if not getattr(self, f.name) > 0:
+                raise ValueError(f"Limits.{f.name} must be positive")
+
+
+# Part.label and Part.hidden_reason per kind. There is at most one Part per kind in a Document,
+# so SPEC §3 `location.part` + start/end always name one text; Block.label says more where a
+# part gathers several kinds of text (comment authors, deleted vs inserted, why hidden).
+PART_LABELS = {
+    PartKind.BODY: "正文", PartKind.TABLE: "表格", PartKind.HEADER: "页眉", PartKind.FOOTER: "页脚",
+    PartKind.FOOTNOTE: "脚注和尾注", PartKind.COMMENT: "批注", PartKind.REVISION: "修订痕迹",
+    PartKind.METADATA: "文档属性", PartKind.HIDDEN: "隐藏内容", PartKind.ATTACHMENT: "附件",
+}
+HIDDEN_REASONS = {
+    PartKind.COMMENT: "批注内容", PartKind.REVISION: "修订痕迹", PartKind.METADATA: "文档属性",
+    PartKind.HIDDEN: "读者看不到但可从文件中提取的文字",
+}
+
+# Block.label values for hidden and revision text (also used by the review sheet).
+DELETED = "修订痕迹：已删除的文字"
+INSERTED = "修订痕迹：插入的文字"
+VANISHED = "隐藏文字"
+INVISIBLE = "白色或极小字号文字"
+UNDER_BOX = "黑框遮盖下仍可提取的文字"
+HTML_COMMENT = "HTML注释"
+HTML_HIDDEN = "HTML隐藏元素"
+HTML_HIDDEN_INPUT = "HTML隐藏表单字段"
+
+# Document.warnings: the extraction is incomplete, so the engine must not answer `pass`.
+WARN_NO_TEXT_LAYER = "PDF无文本层（可能为扫描件），未能审查图像内容"
+WARN_PAGES_WITHOUT_TEXT = "PDF第{pages}页无文本层（可能为扫描件），未能审查这些页的图像内容"
+WARN_ONLY_IMAGES = "文档只有图片没有文字（可能为扫描件），未能审查图像内容"
+WARN_EMBEDDED = "文件含嵌入对象或附件，未审查其内容：{names}"
+WARN_LAYOUT_FAILED = "PDF第{pages}页版面分析失败，未能检查黑框遮盖和白色文字"
+
+
+class PartBuilder:
+    """Collects blocks of one part; Part.text is the block texts joined with "\\n"."""
+
+    def __init__(self, kind: PartKind, *, keep_blank: bool = False) -> None:
+        self.kind = kind
+        self.keep_blank = keep_blank
+        self._texts: list[str] = []
+        self._blocks: list[Block] = []
+        self._end = -1  # end of the text so far, counting the "\n" that the next block adds
+
+    def add(self, text: str, *, page: int | None = None, label: str = "") -> None:
+        """Add one block; blank text is skipped unless keep_blank (txt: block N = line N)."""
+        if not self.keep_blank and not text.strip():
+            return
+        start = self._end + 1
+        self._end = start + len(text)
+        self._texts.append(text)
+        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label))
+
+    @property
+    def has_text(self) -> bool:
+        return any(t.strip() for t in self._texts)
+
+    def build(self) -> Part | None:
+        if not self._blocks:
+            return None
+        return Part(self.kind, "\n".join(self._texts), tuple(self._blocks),
+                    label=PART_LABELS[self.kind], hidden_reason=HIDDEN_REASONS.get(self.kind, ""))
+
+
+class Parts:
+    """One PartBuilder per PartKind, made on first use: `parts[PartKind.BODY].add(...)`."""
+
+    def __init__(self, *, keep_blank: bool = False) -> None:
+        self._keep_blank = keep_blank
+        self._builders: dict[PartKind, PartBuilder] = {}
+
+    def __getitem__(self, kind: PartKind) -> PartBuilder:
+        if kind not in self._builders:
+            self._builders[kind] = PartBuilder(kind, keep_blank=self._keep_blank)
+        return self._builders[kind]
+
+    def has_text(self, *kinds: PartKind) -> bool:
+        """Whether any of these parts (all when none is named) has non-blank text so far."""
+        return any(b.has_text for k, b in self._builders.items() if not kinds or k in kinds)
+
+    def build(self) -> tuple[Part, ...]:
+        built = (self._builders[k].build() for k in PartKind if k in self._builders)
+        return tuple(p for p in built if p is not None)
+
+
+def make_document(data: bytes, name: str, fmt: str, parts: Parts, *,
+                  pages: int | None = None, warnings: list[str] | tuple[str, ...] = ()) -> Document:
+    """Assemble the Document; `empty` only when no part has text and no warning explains why."""
+    if not warnings and not parts.has_text():
+        raise UnreadableDocument("empty")
+    return Document(name=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, pages=pages,
+                    parts=parts.build(), size=len(data), warnings=tuple(dict.fromkeys(warnings)))

@@ -1,0 +1,312 @@
+"""Read models: a case as the API, the UI and the review sheet show it (SPEC §4 `GET /documents/{id}`
+plus the fields the 审查单 prints), to-do lists, deadlines and clearance. Functions of a Session."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from screening.review.basis import BASES, citation
+from screening.review.deadlines import WorkCalendar
+from screening.review.enums import (
+    Decision,
+    DispositionAction,
+    PublicAttribute,
+    Role,
+    SignStage,
+    Stage,
+)
+from screening.review.errors import Invalid
+from screening.review.models import Case, Disposition, Finding, Signoff, Unit, User, Version
+
+CHINA = timezone(timedelta(hours=8), "CST")
+OPEN_STAGES = (Stage.DRAFT, Stage.RETURNED, Stage.HEAD_REVIEW, Stage.LEADER_REVIEW, Stage.ESCALATED)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def iso(value: datetime | date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def china_date(moment: datetime) -> date:
+    return moment.astimezone(CHINA).date()
+
+
+def can_view(user: User, case: Case) -> bool:
+    """Need to know: the drafter, heads of the case's department, leaders and secrecy officers of
+    its unit, and whoever has signed or was asked about it."""
+    if user.id == case.created_by_id:
+        return True
+    if user.unit_id != case.unit_id:
+        return False
+    if user.role in (Role.LEADER, Role.SECRECY_OFFICER):
+        return True
+    if user.role is Role.HEAD and user.department_id == case.department_id:
+        return True
+    return any(s.by_id == user.id for s in case.signoffs)
+
+
+def disposition_dict(d: Disposition | None) -> dict | None:
+    if d is None:
+        return None
+    return {"action": str(d.action), "reason": d.reason, "by": d.by.name, "by_name": d.by.label,
+            "at": iso(d.at), "version": d.version_number, "automatic": d.automatic}
+
+
+def finding_dict(f: Finding) -> dict:
+    return {
+        "id": f.id, "rule": f.rule, "category": f.category, "subtype": f.subtype,
+        "severity": f.severity, "source": f.source, "text": f.text,
+        "location": {"part": f.part, "page": f.page, "paragraph": f.paragraph,
+                     "start": f.start_offset, "end": f.end_offset},
+        "message": f.message, "suggestion": f.suggestion, "confidence": f.confidence,
+        "explanation": f.explanation, "fingerprint": f.fingerprint,
+        "basis": f.basis, "basis_citation": citation(f.basis),
+        "version": f.version_number, "disposition": disposition_dict(f.disposition),
+    }
+
+
+def version_dict(v: Version) -> dict:
+    run = v.run
+    return {
+        "number": v.number, "sha256": v.sha256, "size": v.size, "filename": v.filename,
+        "format": v.format, "verdict": run.verdict if run else None, "quarantined": v.quarantined,
+        "markings": v.markings or [], "uploaded_by": v.uploaded_by.name, "uploaded_at": iso(v.uploaded_at),
+        "screening": None if run is None else {
+            "engine": run.engine_version, "rules": run.rules_version, "model": run.model_version,
+            "at": iso(run.at), "findings": run.finding_count,
+            "error": None if run.error_code is None else {"code": run.error_code,
+                                                            "message": run.error_message},
+        },
+    }
+
+
+def signoff_dict(s: Signoff) -> dict:
+    return {"stage": str(s.stage), "stage_label": s.stage.label, "decision": str(s.decision),
+            "by": s.by.name, "by_name": s.by.label, "at": iso(s.at), "opinion": s.opinion,
+            "opinion_kind": str(s.opinion_kind) if s.opinion_kind else None,
+            "round": s.round, "version": s.version_number}
+
+
+def current_findings(case: Case) -> list[Finding]:
+    run = case.current.run if case.versions else None
+    return list(run.findings) if run else []
+
+
+def case_dict(session: Session, case: Case, today: date) -> dict:
+    current = case.current
+    attr = case.public_attribute
+    return {
+        "id": case.id, "title": case.title, "doc_number": case.doc_number,
+        "unit": case.unit.name, "department": case.department.name,
+        "channel": str(case.channel), "channel_label": case.channel.label,
+        "carrier": str(case.carrier), "carrier_label": case.carrier.label,
+        "drafter": {"id": case.created_by.id, "name": case.created_by.name,
+                    "display_name": case.created_by.label},
+        "stage": str(case.stage), "stage_label": case.stage.label, "round": case.round,
+        "version": current.number, "approved_version": case.approved_version,
+        "approved_at": iso(case.approved_at),
+        "versions": [version_dict(v) for v in case.versions],
+        "findings": [finding_dict(f) for f in current_findings(case)],
+        "signoffs": [signoff_dict(s) for s in case.signoffs],
+        "public_attribute": {
+            "attribute": str(attr) if attr else None,
+            "basis": case.public_basis, "citation": citation(case.public_basis) if case.public_basis else None,
+            "reason": case.public_reason,
+            "set_by": None if case.public_set_by_id is None else session.get(User, case.public_set_by_id).name,
+            "set_at": iso(case.public_set_at),
+            "suggested": None if case.suggested_attribute is None else {
+                "attribute": str(case.suggested_attribute), "basis": case.suggested_basis,
+                "citation": citation(case.suggested_basis or ""), "reason": case.suggested_reason},
+        },
+        "formed_on": iso(case.formed_on), "planned_on": iso(case.planned_on),
+        "due_date": iso(case.due_date), "due_note": case.due_note,
+        "deadline_paused": case.stage is Stage.ESCALATED,
+        "overdue": is_overdue(case, today),
+        "escalations": [{"question": e.question, "asked_by": e.asked_by.name, "asked_at": iso(e.asked_at),
+                         "stage_before": str(e.stage_before), "answer": e.answer,
+                         "answered_by": e.answered_by.name if e.answered_by else None,
+                         "answered_at": iso(e.answered_at), "paused_workdays": e.paused_workdays}
+                        for e in case.escalations],
+        "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
+    }
+
+
+def is_overdue(case: Case, today: date) -> bool:
+    return (case.due_date is not None and case.stage in OPEN_STAGES
+            and case.stage is not Stage.ESCALATED and case.due_date < today)
+
+
+def people(s: Session, case: Case, role: Role) -> list[User]:
+    """The active users with `role` for this case: its unit (and, for heads, its department)."""
+    q = sa.select(User).where(User.role == role, User.unit_id == case.unit_id, User.active.is_(True))
+    if role is Role.HEAD:
+        q = q.where(User.department_id == case.department_id)
+    return list(s.execute(q.order_by(User.id)).scalars())
+
+
+# -- to-do -------------------------------------------------------------------------------------------
+
+def todo(session: Session, user: User, today: date) -> list[dict]:
+    """What waits for this person, oldest due first."""
+    q = sa.select(Case)
+    if user.role is Role.DRAFTER:
+        q = q.where(Case.created_by_id == user.id, Case.stage.in_([Stage.DRAFT, Stage.RETURNED]))
+        action = {Stage.DRAFT: "处置审查发现并提交审核", Stage.RETURNED: "按退回意见修改后重新提交"}
+    elif user.role is Role.HEAD:
+        q = q.where(Case.department_id == user.department_id, Case.unit_id == user.unit_id,
+                    Case.stage == Stage.HEAD_REVIEW)
+        action = {Stage.HEAD_REVIEW: "审核（同意或退回）"}
+    elif user.role is Role.LEADER:
+        q = q.where(Case.unit_id == user.unit_id, Case.stage == Stage.LEADER_REVIEW)
+        action = {Stage.LEADER_REVIEW: "审发（同意或退回）"}
+    elif user.role is Role.SECRECY_OFFICER:
+        q = q.where(Case.unit_id == user.unit_id, Case.stage.in_([Stage.ESCALATED, Stage.QUARANTINED]))
+        action = {Stage.ESCALATED: "登记报请确定的答复", Stage.QUARANTINED: "按泄密事件处置涉密文件"}
+    else:
+        return []
+    cases = session.execute(q.order_by(Case.due_date.is_(None), Case.due_date, Case.id)).scalars()
+    return [{"case_id": c.id, "title": c.title, "doc_number": c.doc_number, "stage": str(c.stage),
+             "stage_label": c.stage.label, "action": action[c.stage], "due_date": iso(c.due_date),
+             "overdue": is_overdue(c, today)} for c in cases]
+
+
+# -- deadlines ---------------------------------------------------------------------------------------
+
+def due_report(session: Session, calendar: WorkCalendar, today: date, *, within: int = 3,
+               unit_id: int | None = None) -> dict:
+    """Open 主动公开 cases that are overdue, due within `within` working days, or paused."""
+    q = sa.select(Case).where(Case.stage.in_(OPEN_STAGES), Case.due_date.is_not(None))
+    if unit_id is not None:
+        q = q.where(Case.unit_id == unit_id)
+    soon_limit = calendar.add_workdays(today, within).due
+    out: dict[str, list[dict]] = {"overdue": [], "due_soon": [], "paused": []}
+    for case in session.execute(q.order_by(Case.due_date, Case.id)).scalars():
+        item = {"case_id": case.id, "title": case.title, "stage": str(case.stage),
+                "due_date": iso(case.due_date), "due_note": case.due_note,
+                "unit": case.unit.name, "department": case.department.name}
+        if case.stage is Stage.ESCALATED:
+            out["paused"].append(item)
+        elif case.due_date < today:
+            item["workdays_late"] = calendar.workdays_between(case.due_date + timedelta(days=1),
+                                                              today + timedelta(days=1))
+            out["overdue"].append(item)
+        elif case.due_date <= soon_limit:
+            out["due_soon"].append(item)
+    return out
+
+
+# -- monthly summary (保密审查汇总表) ------------------------------------------------------------------
+
+def approved_in_month(session: Session, unit: str, month: str) -> list[dict]:
+    """The rows of a unit's monthly summary: cases approved (审发) in `month` ("YYYY-MM", China time)
+    and still approved, with the three signers. The keys are those of screening.sheet.summary.SummaryRow;
+    `published_on` is the planned publication date, or the approval date when none was given."""
+    match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", month)
+    if not match:
+        raise Invalid("invalid_month", "月份格式应为 YYYY-MM")
+    year, mon = int(match[1]), int(match[2])
+    start = datetime(year, mon, 1, tzinfo=CHINA)
+    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=CHINA)
+    q = (sa.select(Case).join(Unit, Case.unit_id == Unit.id).where(
+        Unit.name == unit, Case.stage == Stage.APPROVED,
+        Case.approved_at >= start, Case.approved_at < end).order_by(Case.approved_at, Case.id))
+    rows = []
+    for case in session.execute(q).scalars():
+        signed = {s.stage: s.by.label for s in case.signoffs
+                  if s.round == case.round and s.decision is Decision.APPROVE}
+        approved_on = china_date(case.approved_at)
+        redacted = any(f.disposition is not None and f.disposition.action is DispositionAction.REDACTED
+                       for f in current_findings(case))
+        attribute = case.public_attribute
+        outcome = ("不予公开" if attribute is PublicAttribute.NOT_PUBLIC
+                   else "区分处理后公开" if redacted else "同意公开")
+        rows.append({
+            "published_on": case.planned_on if case.planned_on and case.planned_on >= approved_on
+            else approved_on,
+            "title": case.title, "channel": case.channel, "public_attribute": attribute,
+            "outcome": outcome, "doc_number": case.doc_number or "",
+            "drafter": signed.get(SignStage.DRAFTER, ""), "head": signed.get(SignStage.HEAD, ""),
+            "leader": signed.get(SignStage.LEADER, ""), "department": case.department.name,
+            "case_id": case.id,
+        })
+    return rows
+
+
+# -- clearance ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    publishable: bool
+    case_id: int | None
+    reason: str
+    version: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"publishable": self.publishable, "document": self.case_id, "reason": self.reason,
+                "version": self.version}
+
+
+def clearance(session: Session, sha256: str) -> Clearance:
+    """May the file with this hash be published? Only the exact version approved by all three stages,
+    while it is still the case's current version and the case is not withdrawn or returned."""
+    digest = sha256.strip().lower()
+    if not _SHA256.fullmatch(digest):
+        raise Invalid("invalid_sha256", "sha256 应为 64 位十六进制字符串")
+    versions = session.execute(sa.select(Version).where(Version.sha256 == digest)
+                               .order_by(Version.id.desc())).scalars().all()
+    if not versions:
+        return Clearance(False, None, "未找到该文件的保密审查记录：未经审查的信息不得公开")
+    answers = [_clear_one(session, v) for v in versions]
+    for answer in answers:
+        if answer.publishable:
+            return answer
+    return answers[0]
+
+
+def _clear_one(session: Session, v: Version) -> Clearance:
+    case = v.case
+    current = case.current
+
+    def no(reason: str) -> Clearance:
+        return Clearance(False, case.id, reason, v.number)
+
+    if v.quarantined:
+        return no("该文件含密级标志，已按涉密文件隔离，严禁公开")
+    if v.number != current.number:
+        return no(f"该文件是本案第 {v.number} 版，案件已有更新的第 {current.number} 版，此版本不得公开")
+    if case.stage is Stage.WITHDRAWN:
+        return no("案件已撤回，不得公开")
+    if case.stage is Stage.RETURNED:
+        last = next((s for s in reversed(case.signoffs) if s.decision is Decision.RETURN), None)
+        who = f"（{last.stage.label}：{last.by.label}，意见：{last.opinion}）" if last else ""
+        return no(f"案件已被退回{who}，须修改后重新审核")
+    if case.stage is Stage.ESCALATED:
+        return no("案件已报请有关主管部门或保密行政管理部门确定，尚无结论，不得公开")
+    if case.stage is Stage.QUARANTINED:
+        return no("案件已隔离，不得公开")
+    if case.stage is not Stage.APPROVED or case.approved_version != v.number:
+        return no(f"尚未完成承办人初审、部门负责人审核、单位负责人审发三级审核（当前：{case.stage.label}）")
+    signed = {s.stage: s for s in case.signoffs
+              if s.round == case.round and s.decision is Decision.APPROVE and s.version_number == v.number}
+    if set(signed) != set(SignStage):
+        return no("审核记录不完整，不得公开")
+    if case.public_attribute is PublicAttribute.NOT_PUBLIC:
+        basis = f"（依据{BASES[case.public_basis].citation}）" if case.public_basis in BASES else ""
+        return no(f"审核结论为不予公开{basis}")
+    leader = signed[SignStage.LEADER]
+    when = leader.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return Clearance(True, case.id,
+                     f"第 {v.number} 版已于 {when} 完成三级审核（承办人 {signed[SignStage.DRAFTER].by.label}、"
+                     f"部门负责人 {signed[SignStage.HEAD].by.label}、单位负责人 {leader.by.label}），"
+                     f"公开属性：{case.public_attribute}", v.number)
+
+
+def blocking_findings(case: Case) -> list[Finding]:
+    """High findings of the current version that are neither fixed nor dismissed."""
+    return [f for f in current_findings(case) if f.severity == "high"
+            and (f.disposition is None
+                 or f.disposition.action not in (DispositionAction.FIXED, DispositionAction.DISMISSED))]

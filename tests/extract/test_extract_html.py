@@ -1,0 +1,93 @@
+"""html: what a browser shows, block by block; what it hides but the file holds."""
+from __future__ import annotations
+
+import pytest
+from extract_helpers import assert_well_formed, blocks, labelled
+
+from screening.extract import extract_bytes
+from screening.extract.common import HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT
+from screening.types import PartKind
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>关于某事的通知</title>
+<meta name="author" content="张三"><meta name="keywords" content="通知,公开">
+<style>body { color: red }</style><script>var account = "admin"; var password = "123456";</script></head>
+<body>
+<!-- 联系人：李四 13800138000 -->
+<div class="nav">首页 &gt; 政府信息公开</div>
+<h1>关于进一步做好政府信息公开工作的通知</h1>
+<p>各乡镇人民政府，  县级各部门：<br>现将有关事项通知如下。</p>
+<ul><li>一、提高认识</li><li>二、<b>加强</b>领导</li></ul>
+<table><tr><th>姓名</th><th>电话</th></tr><tr><td>王五</td><td><p>0834-1234567</p></td></tr></table>
+<div style="display: none">隐藏的内部意见<p>拟任人选：赵六</p></div>
+<span hidden>hidden 属性的文字</span><p style="font-size:0">零字号文字</p>
+<input type="hidden" name="token" value="c2VjcmV0"><noscript>请启用脚本</noscript>
+<template><p>模板内容</p></template>
+<a href="http://192.168.12.24:8080/eportall/admin">后台入口</a>
+<pre>第一行
+  第二行</pre>
+<!--[if lt IE 9]><script src="html5.js"></script><![endif]-->
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def doc():
+    data = PAGE.encode("utf-8")
+    document = extract_bytes(data, "通知.html")
+    assert_well_formed(document, data)
+    assert document.format == "html"
+    return document
+
+
+def test_visible_text_one_block_per_block_element(doc):
+    assert blocks(doc, PartKind.BODY) == [
+        "首页 > 政府信息公开", "关于进一步做好政府信息公开工作的通知", "各乡镇人民政府， 县级各部门：",
+        "现将有关事项通知如下。", "一、提高认识", "二、加强领导", "后台入口", "第一行", "  第二行"]
+
+
+def test_scripts_styles_noscript_and_templates_are_dropped(doc):
+    everything = "\n".join(p.text for p in doc.parts)
+    for dropped in ("password", "color: red", "请启用脚本", "模板内容"):
+        assert dropped not in everything
+
+
+def test_table_cells_are_the_table_part(doc):
+    assert blocks(doc, PartKind.TABLE) == ["姓名", "电话", "王五", "0834-1234567"]
+
+
+def test_hidden_elements_fields_and_comments_are_the_hidden_part(doc):
+    assert labelled(doc, PartKind.HIDDEN) == [
+        ("隐藏的内部意见", HTML_HIDDEN), ("拟任人选：赵六", HTML_HIDDEN), ("hidden 属性的文字", HTML_HIDDEN),
+        ("零字号文字", HTML_HIDDEN), ("token=c2VjcmV0", HTML_HIDDEN_INPUT),
+        ("联系人：李四 13800138000", HTML_COMMENT)]       # conditional comments are markup, not content
+
+
+def test_title_author_keywords_and_link_targets_are_metadata(doc):
+    assert blocks(doc, PartKind.METADATA) == [
+        "标题：关于某事的通知", "作者：张三", "关键词：通知,公开", "超链接：http://192.168.12.24:8080/eportall/admin"]
+
+
+@pytest.mark.parametrize("declared, encoding", [
+    ('<meta charset="gb2312">', "gbk"),                                       # GBK bytes under a gb2312 label
+    ('<meta http-equiv="Content-Type" content="text/html; charset=GBK">', "gb18030"),
+    ('<meta charset="big5">', "big5"),
+    ('<meta charset="utf-8">', "gbk"),                                        # a wrong label: detected instead
+    ("", "gb18030"),                                                          # no label at all
+])
+def test_charset_from_the_page_verified_against_the_bytes(declared, encoding):
+    text = "政府信息公開" if encoding == "big5" else "镕基同志的讲话"
+    data = f"<html><head>{declared}</head><body><p>{text}</p></body></html>".encode(encoding)
+    assert blocks(extract_bytes(data, "a.html"), PartKind.BODY) == [text]
+
+
+def test_declared_entities_are_not_expanded():
+    data = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "机密机密机密"><!ENTITY b "&a;&a;&a;&a;">]>'
+            '<html><body><p>&b;正文</p></body></html>').encode("utf-8")
+    doc = extract_bytes(data, "a.xhtml")
+    assert "机密" not in "\n".join(p.text for p in doc.parts)
+    assert "正文" in blocks(doc, PartKind.BODY)[-1]
+
+
+def test_html_is_recognised_without_its_extension():
+    doc = extract_bytes("<!doctype html><html><body><p>正文</p></body></html>".encode(), "download")
+    assert doc.format == "html"
