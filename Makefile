@@ -29,6 +29,7 @@ test: $(STAMP) sysdeps model
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); \
 	else \
+		export SCREENING_PG_STATE=$$(mktemp -u /tmp/screening-pg-XXXXXX.env); \
 		url=$$(bash scripts/postgres.sh start) || exit 1; \
 		TEST_POSTGRES_URL=$$url $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 		bash scripts/postgres.sh stop; exit $$status; \

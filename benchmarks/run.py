@@ -53,7 +53,7 @@ def plant(text: str, n: int, seed: int = 7) -> tuple[str, list[tuple[str, str]]]
     rng = random.Random(seed)
     makers = [
         ("pii.id_card", lambda: id_number(rng), "申请人身份证号{}。"),
-        ("pii.mobile", lambda: f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+        ("pii.mobile", lambda: f"{rng.choice(['138', '139', '150', '158', '186', '189', '199'])}{rng.randint(10_000_000, 99_999_999)}",
          "联系人手机{}。"),
         ("net.private_ipv4", lambda: f"192.168.{rng.randint(0, 254)}.{rng.randint(1, 254)}", "请登录内网{}填报。"),
         ("pii.email", lambda: f"zhang{rng.randint(100, 999)}@qq.com", "个人邮箱{}。"),

@@ -19,6 +19,23 @@ def _triggered(ruleset: RuleSet, text: str) -> tuple[set[int], list[tuple[int, i
     return rules, occurrences
 
 
+def _windows(text: str, index: int, occurrences, ruleset: RuleSet) -> list[tuple[int, int]]:
+    """Where a keyword-gated pattern runs: the line of each of its keywords' occurrences and the
+    lines before and after it, merged. Windows end at a line end, so lookaheads see what they
+    would see in the whole text (and lookbehinds may look before a window's start)."""
+    spans: list[tuple[int, int]] = []
+    owners = ruleset.keyword_owners
+    for kw_index, start, end in sorted(o for o in occurrences if index in owners[o[0]][1]):
+        lo = text.rfind("\n", 0, max(0, text.rfind("\n", 0, start))) + 1
+        hi = text.find("\n", text.find("\n", end) + 1) if text.find("\n", end) >= 0 else -1
+        hi = len(text) if hi < 0 else hi
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
 class RuleDetector:
     name = "rules"
 
@@ -41,11 +58,14 @@ class RuleDetector:
 
     def _candidates(self, rule: Rule, index: int, text: str, occurrences):
         if rule.patterns:
+            windows = _windows(text, index, occurrences, self.ruleset) if rule.keywords else [(0, len(text))]
             for pattern in rule.patterns:
-                for m in pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
-                    group = "hit" if "hit" in pattern.groupindex and m.start("hit") >= 0 else 0
-                    if m.end(group) > m.start(group):
-                        yield m.start(group), m.end(group), pattern.pattern, None
+                for lo, hi in windows:
+                    for m in pattern.finditer(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS):
+                        # `hit` may be captured inside a lookaround (the match itself is empty then)
+                        group = "hit" if "hit" in pattern.groupindex and m.start("hit") >= 0 else 0
+                        if m.end(group) > m.start(group):
+                            yield m.start(group), m.end(group), pattern.pattern, None
             return
         owners = self.ruleset.keyword_owners
         for kw_index, start, end in occurrences:
