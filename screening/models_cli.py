@@ -12,15 +12,28 @@ from screening.textmodel import LABELS
 KEY_CLASSES = ("state_secret", "work_secret")
 
 
-def load_feedback(path: Path) -> list[Passage]:
+def feedback_rows(source: str) -> list[dict]:
+    """From a JSONL file (text, label), or "db": the review database's officer decisions."""
+    if source == "db":
+        from screening.review.config import ReviewConfig
+        from screening.review.db import Database
+        from screening.review.feedback import classifier_feedback
+
+        db = Database.from_url(ReviewConfig.from_env().database_url)
+        try:
+            return classifier_feedback(db)
+        finally:
+            db.dispose()
+    lines = Path(source).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def to_passages(rows: list[dict]) -> list[Passage]:
     passages = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            if row["label"] not in LABELS:
-                raise ValueError(f"unknown label {row['label']!r} in {path}")
-            passages.append(Passage(row["text"], row["label"], row.get("doc", "feedback"), "feedback",
-                                    "feedback", "train"))
+    for row in rows:
+        if row["label"] not in LABELS:
+            raise ValueError(f"unknown label {row['label']!r} in the feedback")
+        passages.append(Passage(row["text"], row["label"], row.get("doc", "feedback"), "feedback", "feedback", "train"))
     return passages
 
 
@@ -39,7 +52,10 @@ def cmd_train(args) -> int:
         meta = train(paths, cv=not args.no_cv)
         print(_summary(meta))
         return 0
-    feedback = load_feedback(Path(args.with_feedback))
+    feedback = to_passages(feedback_rows(args.with_feedback))
+    if not feedback:
+        print("没有可用的复核反馈（保密办确认或驳回的模型发现），模型未改动。")
+        return 0
     old = json.loads(paths.metadata.read_text(encoding="utf-8")) if paths.metadata.exists() else None
     with tempfile.TemporaryDirectory() as tmp:
         candidate = Paths(paths.data, Path(tmp) / "classifier.joblib", Path(tmp) / "classifier.json",
@@ -66,7 +82,8 @@ def _summary(meta: dict) -> str:
 def register(sub) -> None:
     parser = sub.add_parser("train", help="训练敏感段落分类模型")
     parser.add_argument("--if-changed", action="store_true", help="语料和代码未变化时跳过")
-    parser.add_argument("--with-feedback", metavar="FILE", help="加入复核反馈（JSONL：text, label）")
+    parser.add_argument("--with-feedback", metavar="FILE", nargs="?", const="db",
+                        help="加入复核反馈：默认读取审查数据库中保密办确认/驳回的模型发现，或给出 JSONL 文件（text, label）")
     parser.add_argument("--models", metavar="DIR", help="模型目录（默认：项目的 models/）")
     parser.add_argument("--no-cv", action="store_true", help="不做交叉验证（更快）")
     parser.set_defaults(func=cmd_train)
