@@ -34,22 +34,14 @@ def screen_bytes(data: bytes, name: str, *, engine=None, limits=None, isolated: 
 
 
 def screen_path(path: str | Path, *, engine=None, limits=None, isolated: bool = True) -> Report:
-    from screening.extract import Limits
+    from screening.extract import Limits, read_path
 
     path = Path(path)
     limits = limits or Limits()
     try:
-        if not path.is_file():
-            raise UnreadableDocument("not_found", f"文件不存在：{path}")
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise UnreadableDocument("too_large", f"文件大小 {size} 字节，超过上限 {limits.max_bytes} 字节")
-        data = path.read_bytes()
+        data = read_path(path, limits)
     except UnreadableDocument as exc:
         return _error_report(path.name, None, _format_of(path.name), exc)
-    except OSError as exc:
-        return _error_report(path.name, None, _format_of(path.name),
-                             UnreadableDocument("not_found", f"无法读取文件：{exc.strerror}"))
     return screen_bytes(data, path.name, engine=engine, limits=limits, isolated=isolated)
 
 

@@ -46,7 +46,8 @@ def extract_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> Docum
         raise UnreadableDocument("corrupt", f"无法解析该 {fmt} 文件（{type(exc).__name__}: {exc}）") from None
 
 
-def extract_path(path: str | Path, *, limits: Limits = Limits()) -> Document:
+def read_path(path: str | Path, limits: Limits = Limits()) -> bytes:
+    """The bytes of a file to screen, refused before reading when missing or too large."""
     path = Path(path)
     try:
         if not path.is_file():
@@ -57,4 +58,8 @@ def extract_path(path: str | Path, *, limits: Limits = Limits()) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableDocument("not_found", f"无法读取文件 {path}：{exc.strerror}") from None
-    return extract_bytes(data, path.name, limits=limits)
+    return data
+
+
+def extract_path(path: str | Path, *, limits: Limits = Limits()) -> Document:
+    return extract_bytes(read_path(path, limits), Path(path).name, limits=limits)

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from lxml import etree
 
-from screening.redact.items import Matcher
+from screening.redact.items import Matcher, mask_tree
 from screening.redact.package import OoxmlPackage, source_of
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -85,7 +85,7 @@ def redact_docx(data: bytes, matcher: Matcher, *, revisions: Revisions | str = R
         root = package.xml(name)
         for el in root.iter("{*}externalData"):     # charts: the embedded workbook is gone
             el.getparent().remove(el)
-        result.masked += _mask_everything(root, matcher)
+        result.masked += mask_tree(root, matcher)
     garbage = package.collect_garbage()
     if garbage:
         result.removed.append("无引用的部件：" + "、".join(sorted(garbage)))
@@ -308,22 +308,4 @@ def _mask_paragraphs(root: etree._Element, matcher: Matcher) -> int:
                 text = text[:s] + new + text[e:]
             texts[i].text = text
             texts[i].set(XML_SPACE, "preserve")
-    return count
-
-
-def _mask_everything(root: etree._Element, matcher: Matcher) -> int:
-    count = 0
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            if el.text:
-                el.text, n = matcher.sub(el.text)
-                count += n
-            for key, value in el.attrib.items():
-                new, n = matcher.sub(value)
-                if n:
-                    el.set(key, new)
-                    count += n
-        if el.tail:
-            el.tail, n = matcher.sub(el.tail)
-            count += n
     return count

@@ -110,3 +110,22 @@ class Matcher:
         for _, _, item in self.finditer(text):
             found.setdefault(item.key, item)
         return list(found.values())
+
+
+def mask_tree(root, matcher: Matcher) -> int:
+    """Mask every text node, tail and attribute value of an lxml tree; return how many values."""
+    count = 0
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            if el.text:
+                el.text, n = matcher.sub(el.text)
+                count += n
+            for key, value in el.attrib.items():
+                new, n = matcher.sub(value)
+                if n:
+                    el.set(key, new)
+                    count += n
+        if el.tail:
+            el.tail, n = matcher.sub(el.tail)
+            count += n
+    return count

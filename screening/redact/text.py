@@ -15,7 +15,7 @@ from lxml import etree, html as lxml_html
 
 from screening.errors import UnreadableDocument
 from screening.extract.txt import decode_text
-from screening.redact.items import Matcher
+from screening.redact.items import Matcher, mask_tree
 
 _HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
 _DOCTYPE = re.compile(r"<!doctype", re.IGNORECASE)
@@ -60,21 +60,7 @@ def redact_html(data: bytes, matcher: Matcher) -> TextRedaction:
         _drop(el)
     if hidden:
         removed.append(f"隐藏元素 {len(hidden)} 处")
-    count = 0
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.text:
-            el.text, n = matcher.sub(el.text)
-            count += n
-        if el.tail:
-            el.tail, n = matcher.sub(el.tail)
-            count += n
-        for key, value in el.attrib.items():
-            new, n = matcher.sub(value)
-            if n:
-                el.set(key, new)
-                count += n
+    count = mask_tree(root, matcher)
     _declare_utf8(root)
     declared = _DOCTYPE.search(source[:4096])
     doctype = (root.getroottree().docinfo.doctype or "<!DOCTYPE html>") if declared else None
