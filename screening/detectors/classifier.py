@@ -34,7 +34,8 @@ class LoadedModel:
     feature_names: tuple[str, ...]
     coefficients: object          # (n_classes, n_features) averaged base-model coefficients
     high_at: float = 0.95         # a state_secret passage this sure (and over medium) is reported as high
-    medium_min_chars: int = 15    # shorter fragments (headings, table cells) carry too little evidence: low at most
+    min_chars: int = 10           # fragments with fewer letters/digits/CJK (a table cell, a heading) are not judged
+    medium_min_chars: int = 15    # short passages carry little evidence: low severity at most
 
 
 def load_model(artifact: Path, metadata: Path) -> LoadedModel:
@@ -56,6 +57,11 @@ def load_model(artifact: Path, metadata: Path) -> LoadedModel:
                        feature_names=tuple(feature_names(pipeline)), coefficients=mean_coefficients(pipeline))
 
 
+def content_chars(text: str) -> int:
+    """Letters, digits and CJK characters: what carries meaning (not punctuation, spaces, table bars)."""
+    return sum(ch.isalnum() for ch in text)
+
+
 def _readable(feature: str) -> str | None:
     feature = feature.replace(" ", "")
     if len(feature) < 2 or feature.isdigit() or set(feature) <= set("0"):
@@ -71,7 +77,8 @@ class ClassifierDetector:
         self.top_features = top_features
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
-        spans = [(part, s, e) for part in doc.parts if part.kind not in _SKIP_PARTS for s, e in segments(part)]
+        spans = [(part, s, e) for part in doc.parts if part.kind not in _SKIP_PARTS for s, e in segments(part)
+                 if content_chars(part.text[s:e]) >= self.model.min_chars]
         if not spans:
             return
         pipeline = self.model.pipeline
@@ -83,7 +90,7 @@ class ClassifierDetector:
                 continue
             category, subtype, rule, message, suggestion = _CLASSES[label]
             words = self._explain(features, row, LABELS.index(label))
-            severity = self._severity(label, score, len("".join(part.text[start:end].split())))
+            severity = self._severity(label, score, content_chars(part.text[start:end]))
             block = part.block_at(start)
             text = part.text[start:end]
             yield Finding(
