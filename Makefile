@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: test check venv model sysdeps clean bench
+.PHONY: test check venv model sysdeps clean bench run demo
 
 venv: $(STAMP)
 
@@ -34,6 +34,15 @@ test: $(STAMP) sysdeps model
 		TEST_POSTGRES_URL=$$url $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 		bash scripts/postgres.sh stop; exit $$status; \
 	fi
+
+# Start the service on 127.0.0.1:8000 (embedded SQLite in ./instance): system packages, migrations,
+# model, first admin with a random password printed once, gunicorn. `make demo` adds a demo unit
+# with one user per role (passwords printed once).
+run: $(STAMP)
+	bash scripts/run.sh
+
+demo: $(STAMP)
+	bash scripts/run.sh --demo
 
 check: $(STAMP) model
 	@test -n "$(FILE)" || (echo "用法：make check FILE=草稿.docx" >&2; exit 2)

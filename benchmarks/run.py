@@ -94,6 +94,31 @@ def raw_blocks(text: str, ruleset) -> list[tuple[str, float]]:
     ]
 
 
+def real_documents(engine) -> None:
+    """Findings per published document (false-positive pressure) and the model card's test metrics."""
+    import json
+    from collections import Counter
+
+    from screening.pipeline import text_document
+    from screening.types import Severity, Source
+
+    paths = sorted(PUBLIC.glob("*.txt")) if PUBLIC.is_dir() else []
+    if paths:
+        counts: Counter = Counter()
+        for path in paths:
+            for f in engine.screen(text_document(path.read_text(encoding="utf-8"), path.name)).findings:
+                tier = "medium+" if f.severity.rank >= Severity.MEDIUM.rank else "low"
+                counts[(f.source is Source.CLASSIFIER, tier)] += 1
+        n = len(paths)
+        print(f"| rule findings per published document, medium+ ({n} documents) | {counts[(False, 'medium+')] / n:.3f} |")
+        print(f"| classifier findings per published document, medium+ / low | "
+              f"{counts[(True, 'medium+')] / n:.3f} / {counts[(True, 'low')] / n:.2f} |")
+    meta = json.loads((ROOT / "models" / "classifier.json").read_text(encoding="utf-8"))
+    for label in ("state_secret", "work_secret", "personal_private"):
+        m = meta["test"]["per_class"][label]
+        print(f"| classifier test split `{label}`: precision / recall | {m['precision']:.3f} / {m['recall']:.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=10.0)
@@ -153,6 +178,7 @@ def main() -> None:
         make_pdf(pdf_path, pages=["\n".join(paragraphs[i * 12:(i + 1) * 12]) for i in range(args.pages)])
         seconds, report = timed(screen_path, pdf_path, repeat=2)
         print(f"| pdf, {args.pages} pages, end to end | {seconds:.2f} s ({args.pages / seconds:.0f} pages/s) |")
+    real_documents(full)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"| peak memory (this process / largest child) | {peak:.0f} MB / {children:.0f} MB |")

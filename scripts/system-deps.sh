@@ -3,6 +3,9 @@
 #   - LibreOffice Writer, headless (docx → pdf): libreoffice-writer-nogui, else libreoffice-writer
 #   - fonts-noto-cjk (Noto Serif/Sans CJK SC: the sheet's East-Asian font, same in docx and pdf)
 #   - poppler-utils (pdftoppm: the tests render the sheet's pages to PNG)
+#   - redis-server (the tests start their own on a loopback port for the RQ job queue; the service
+#     uses Redis only when REDIS_URL is set, and never needs this machine's own redis service)
+#   - chromium (the UI's browser tests: Playwright drives /usr/bin/chromium, it never downloads one)
 #
 #   scripts/system-deps.sh            # install what is missing (idempotent; apt-get update once, only when needed)
 #   scripts/system-deps.sh --check    # only report what is missing (exit 1 if anything is)
@@ -28,14 +31,18 @@ installed() {  # installed PACKAGE: is the Debian package installed?
 have_soffice() { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; }
 have_cjk_font() { installed fonts-noto-cjk || { command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "Noto Serif CJK SC"; }; }
 have_pdftoppm() { command -v pdftoppm >/dev/null 2>&1; }
+have_redis() { command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; }
+have_chromium() { [ -x /usr/bin/chromium ]; }
 
 missing=()
 have_soffice || missing+=(libreoffice)
 have_cjk_font || missing+=(fonts-noto-cjk)
 have_pdftoppm || missing+=(poppler-utils)
+have_redis || missing+=(redis-server)
+have_chromium || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    say "已安装：LibreOffice、fonts-noto-cjk、poppler-utils"
+    say "已安装：LibreOffice、fonts-noto-cjk、poppler-utils、redis-server、chromium"
     exit 0
 fi
 if [ "$CHECK_ONLY" -eq 1 ]; then
@@ -101,5 +108,7 @@ fi
 have_soffice || die "安装后仍找不到 soffice"
 have_cjk_font || die "安装后仍找不到 Noto CJK 字体"
 have_pdftoppm || die "安装后仍找不到 pdftoppm"
+have_redis || die "安装后仍找不到 redis-server"
+have_chromium || die "安装后仍找不到 /usr/bin/chromium"
 command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null 2>&1 || true
 say "完成"

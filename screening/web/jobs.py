@@ -1,0 +1,207 @@
+"""Large documents: beyond `SYNC_MAX_BYTES` the API answers 202 with a job to poll at
+`/api/v1/jobs/{id}`, whose result is the status and body the request would have answered.
+
+- `LocalJobs` (the embedded default): a thread pool in the web process. Run gunicorn with one
+  worker process (threads for concurrency), since a job lives in the process that accepted it.
+- `RQJobs` (when `REDIS_URL` is set): the same actions on an RQ queue, run by `screening worker`
+  (an RQ worker with the same configuration), so any web process can answer the poll.
+
+A job belongs to whoever started it (`Principal.owner`); anybody else gets 404. What travels through
+Redis (the uploaded file, the report with the flagged text) is sealed with AES-GCM under a key derived
+from the file store's key, so Redis never holds a draft in the clear; results expire after `JOB_TTL`.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from screening.web import actions
+
+QUEUE = "screening"
+JOB_TIMEOUT = 900                 # seconds one job may run on the RQ worker
+
+Execute = Callable[[str, dict], actions.Result]
+
+
+class Jobs(Protocol):
+    def submit(self, owner: str, kind: str, payload: dict) -> str: ...
+
+    def get(self, owner: str, job_id: str) -> dict | None: ...
+
+    def close(self) -> None: ...
+
+
+def job_view(job_id: str, kind: str, status: str, result: actions.Result | None = None) -> dict:
+    if result is not None:
+        status = "succeeded" if result[0] < 400 else "failed"
+    return {"id": job_id, "kind": kind, "status": status,
+            "result_status": result[0] if result else None, "result": result[1] if result else None}
+
+
+# -- the embedded default -----------------------------------------------------------------------------
+
+@dataclass
+class _Entry:
+    owner: str
+    kind: str
+    future: Future
+    finished: float | None = None
+    started: threading.Event = field(default_factory=threading.Event)
+
+
+class LocalJobs:
+    def __init__(self, execute: Execute, *, workers: int = 2, ttl: float = 3600.0) -> None:
+        self._execute = execute
+        self._workers = max(1, workers)
+        self._ttl = ttl
+        self._pool: ThreadPoolExecutor | None = None     # started on first use (after a fork)
+        self._jobs: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, owner: str, kind: str, payload: dict) -> str:
+        job_id = secrets.token_hex(16)
+        with self._lock:
+            self._prune()
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="screening-job")
+            started = threading.Event()
+
+            def run() -> actions.Result:
+                started.set()
+                return self._execute(kind, payload)
+
+            future = self._pool.submit(run)
+            entry = _Entry(owner, kind, future, started=started)
+            self._jobs[job_id] = entry
+        future.add_done_callback(lambda _f: setattr(entry, "finished", time.monotonic()))
+        return job_id
+
+    def get(self, owner: str, job_id: str) -> dict | None:
+        with self._lock:
+            entry = self._jobs.get(job_id)
+        if entry is None or not hmac.compare_digest(entry.owner, owner):
+            return None
+        if entry.future.done():
+            return job_view(job_id, entry.kind, "", entry.future.result())
+        return job_view(job_id, entry.kind, "running" if entry.started.is_set() else "queued")
+
+    def _prune(self) -> None:
+        limit = time.monotonic() - self._ttl
+        for job_id in [k for k, e in self._jobs.items() if e.finished is not None and e.finished < limit]:
+            del self._jobs[job_id]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- sealing what goes through Redis ------------------------------------------------------------------
+
+class Sealer:
+    def __init__(self, storage_key: bytes) -> None:
+        self._aead = AESGCM(hmac.new(storage_key, b"screening.web.jobs/1", hashlib.sha256).digest())
+
+    def seal(self, obj: Any) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, json.dumps(obj, ensure_ascii=False).encode("utf-8"), None)
+
+    def open(self, blob: bytes) -> Any:
+        return json.loads(self._aead.decrypt(blob[:12], blob[12:], None))
+
+
+def encode_payload(payload: dict) -> dict:
+    out = dict(payload)
+    if "data" in out:
+        out["data"] = base64.b64encode(out["data"]).decode("ascii")
+    return out
+
+
+def decode_payload(payload: dict) -> dict:
+    out = dict(payload)
+    if "data" in out:
+        out["data"] = base64.b64decode(out["data"])
+    return out
+
+
+# -- RQ -----------------------------------------------------------------------------------------------
+
+class RQJobs:
+    def __init__(self, redis_url: str, sealer: Sealer, *, ttl: int = 3600) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self.redis = Redis.from_url(redis_url)
+        self.queue = Queue(QUEUE, connection=self.redis)
+        self.sealer = sealer
+        self._ttl = ttl
+
+    def submit(self, owner: str, kind: str, payload: dict) -> str:
+        job = self.queue.enqueue(execute_rq, kind, self.sealer.seal(encode_payload(payload)),
+                                 job_id=secrets.token_hex(16), meta={"owner": owner, "kind": kind},
+                                 job_timeout=JOB_TIMEOUT, result_ttl=self._ttl, failure_ttl=self._ttl,
+                                 ttl=self._ttl)
+        return job.id
+
+    def get(self, owner: str, job_id: str) -> dict | None:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        if not job_id.isalnum():
+            return None
+        try:
+            job = Job.fetch(job_id, connection=self.redis)
+        except NoSuchJobError:
+            return None
+        if not hmac.compare_digest(str(job.meta.get("owner", "")), owner):
+            return None
+        kind = str(job.meta.get("kind", ""))
+        status = job.get_status()
+        if status == JobStatus.FINISHED:
+            done = self.sealer.open(job.return_value())
+            return job_view(job_id, kind, "", (done["status"], done["body"]))
+        if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+            return job_view(job_id, kind, "", (500, {"error": {
+                "code": "job_failed", "message": "后台任务异常中止（超时或工作进程退出），请重新提交"}}))
+        return job_view(job_id, kind, "running" if status == JobStatus.STARTED else "queued")
+
+    def close(self) -> None:
+        self.redis.close()
+
+
+_WORKER: tuple[Any, Sealer] | None = None     # (WebState, Sealer), set by run_worker in the worker process
+
+
+def execute_rq(kind: str, sealed: bytes) -> bytes:
+    """The RQ job function (runs in `screening worker`)."""
+    if _WORKER is None:
+        raise RuntimeError("execute_rq runs only inside `screening worker`")
+    st, sealer = _WORKER
+    status, body = actions.run_caught(st, kind, decode_payload(sealer.open(sealed)))
+    return sealer.seal({"status": status, "body": body})
+
+
+def run_worker(app: Any, *, burst: bool = False) -> None:
+    """Work the queue with the app's service and engine (one process, jobs one after another: run
+    several workers for more). SimpleWorker: no fork per job, so database connections stay sound."""
+    global _WORKER  # noqa: PLW0603 - the worker process's own context, set at its start
+    from rq import SimpleWorker
+
+    st = app.extensions["screening"]
+    jobs = st.jobs
+    if not isinstance(jobs, RQJobs):
+        raise RuntimeError("REDIS_URL 未设置：后台任务在 Web 进程内执行，无需单独的 worker")
+    _WORKER = (st, jobs.sealer)
+    worker = SimpleWorker([jobs.queue], connection=jobs.redis)
+    worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")

@@ -1,0 +1,76 @@
+"""The web service's configuration: read from the environment once, in `create_app()`.
+
+| Flask config key    | environment variable         | default                                   |
+|---------------------|------------------------------|-------------------------------------------|
+| `INSTANCE`          | `SCREENING_INSTANCE`         | `./instance`                              |
+| `DATABASE_URL`      | `DATABASE_URL`               | SQLite `screening.db` in the instance     |
+| `SECRET_KEY`        | `SECRET_KEY`                 | created once in `instance/session.key` (0600) |
+| `STORAGE_KEY`       | `SCREENING_SECRET_KEY`       | `instance/secret.key` (the file store's key) |
+| `REDIS_URL`         | `REDIS_URL`                  | none: jobs in a local thread pool, limits in memory |
+| `MAX_CONTENT_LENGTH`| `SCREENING_MAX_UPLOAD_BYTES` | 50 MiB (larger uploads answer 413)        |
+| `SYNC_MAX_BYTES`    | `SCREENING_SYNC_MAX_BYTES`   | 2 MiB (larger documents answer 202 + job) |
+| `RATE_LIMIT`        | `SCREENING_RATE_LIMIT`       | `300 per minute` per key, token or user   |
+| `PREFER_HTTPS`      | `SCREENING_PREFER_HTTPS`     | off (on: session cookie `Secure`)         |
+| `PROXY_COUNT`       | `SCREENING_PROXY_COUNT`      | 0 (reverse proxies in front, for ProxyFix) |
+| `CLASSIFIER`        | `SCREENING_CLASSIFIER`       | on (off: rules and structure checks only) |
+| `JOB_WORKERS`       | `SCREENING_JOB_WORKERS`      | 2 threads for the local job pool          |
+| `JOB_TTL`           | `SCREENING_JOB_TTL`          | 3600 s a finished job's result is kept    |
+| `WEBHOOK_ATTEMPTS`  | `SCREENING_WEBHOOK_ATTEMPTS` | 6 deliveries at most                      |
+| `WEBHOOK_BACKOFF`   | `SCREENING_WEBHOOK_BACKOFF`  | 5 s, doubled after each failed attempt    |
+| `WEBHOOK_TIMEOUT`   | `SCREENING_WEBHOOK_TIMEOUT`  | 10 s per delivery                         |
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from screening.review.config import sqlite_url
+
+MIB = 1024 * 1024
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+# config key: (environment variable, parse, default)
+ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
+    "SECRET_KEY": ("SECRET_KEY", str, None),
+    "STORAGE_KEY": ("SCREENING_SECRET_KEY", str, None),
+    "REDIS_URL": ("REDIS_URL", str, None),
+    "MAX_CONTENT_LENGTH": ("SCREENING_MAX_UPLOAD_BYTES", int, 50 * MIB),
+    "SYNC_MAX_BYTES": ("SCREENING_SYNC_MAX_BYTES", int, 2 * MIB),
+    "RATE_LIMIT": ("SCREENING_RATE_LIMIT", str, "300 per minute"),
+    "PREFER_HTTPS": ("SCREENING_PREFER_HTTPS", _flag, False),
+    "PROXY_COUNT": ("SCREENING_PROXY_COUNT", int, 0),
+    "CLASSIFIER": ("SCREENING_CLASSIFIER", _flag, True),
+    "JOB_WORKERS": ("SCREENING_JOB_WORKERS", int, 2),
+    "JOB_TTL": ("SCREENING_JOB_TTL", int, 3600),
+    "WEBHOOK_ATTEMPTS": ("SCREENING_WEBHOOK_ATTEMPTS", int, 6),
+    "WEBHOOK_BACKOFF": ("SCREENING_WEBHOOK_BACKOFF", float, 5.0),
+    "WEBHOOK_TIMEOUT": ("SCREENING_WEBHOOK_TIMEOUT", float, 10.0),
+}
+
+
+def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The configuration the environment gives; `create_app(test_config)` overrides any key."""
+    env = os.environ if env is None else env
+    instance = Path(env.get("SCREENING_INSTANCE") or "instance").absolute()
+    config: dict[str, Any] = {"INSTANCE": str(instance), "DATABASE_URL": env.get("DATABASE_URL") or None}
+    for key, (name, parse, default) in ENV.items():
+        raw = env.get(name)
+        if raw is None or raw.strip() == "":
+            config[key] = default
+            continue
+        try:
+            config[key] = parse(raw)
+        except ValueError:
+            raise ValueError(f"环境变量 {name} 的值无效：{raw!r}") from None
+    return config
+
+
+def database_url(config: Mapping[str, Any]) -> str:
+    """`DATABASE_URL`, or the SQLite file in the instance folder."""
+    return config.get("DATABASE_URL") or sqlite_url(Path(config["INSTANCE"]))

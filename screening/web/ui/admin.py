@@ -1,0 +1,117 @@
+"""The administrator: units and departments, users and their roles, system API keys. Each change is
+one audited transaction of the review layer's `accounts` functions."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, g, redirect, render_template, request, url_for
+
+from screening.review import accounts
+from screening.review.enums import SCOPES, Role
+from screening.review.errors import Invalid
+from screening.review.models import Department, Unit, User
+from screening.review.tx import transaction
+from screening.web.ui import bp
+from screening.web.ui.auth import MIN_PASSWORD
+from screening.web.ui.common import db, now, roles
+
+
+def _units() -> list[dict]:
+    with db().read() as s:
+        units = s.execute(sa.select(Unit).order_by(Unit.name)).scalars().all()
+        depts = s.execute(sa.select(Department).order_by(Department.name)).scalars().all()
+        counts = dict(s.execute(sa.select(User.unit_id, sa.func.count(User.id)).group_by(User.unit_id)).all())
+        return [{"id": u.id, "name": u.name, "users": counts.get(u.id, 0),
+                 "departments": [d.name for d in depts if d.unit_id == u.id]} for u in units]
+
+
+@bp.route("/admin/units")
+@roles(Role.ADMIN)
+def admin_units():
+    return render_template("ui/admin_units.html", units=_units())
+
+
+@bp.route("/admin/units", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_units_post():
+    unit = (request.form.get("unit") or "").strip()
+    department = (request.form.get("department") or "").strip()
+    if not unit:
+        raise Invalid("invalid_unit", "请填写单位名称")
+    with transaction(db(), now()) as tx:
+        actor = tx.session.get(User, g.user.id)
+        row = accounts.ensure_unit(tx.session, unit, tx.now)
+        dept = accounts.ensure_department(tx.session, row, department, tx.now) if department else None
+        tx.record("unit.add", actor, None, unit=row.name, department=dept.name if dept else None)
+    flash(f"已添加：{unit}" + (f" / {department}" if department else ""), "success")
+    return redirect(url_for("ui.admin_units"))
+
+
+@bp.route("/admin/users")
+@roles(Role.ADMIN)
+def admin_users():
+    return render_template("ui/admin_users.html", users=accounts.list_users(db()), units=_units(),
+                           roles=list(Role), min_password=MIN_PASSWORD, form={})
+
+
+@bp.route("/admin/users", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_users_post():
+    form = {k: (request.form.get(k) or "").strip() for k in
+            ("name", "display_name", "role", "unit", "department", "email")}
+    password = request.form.get("password", "")
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("weak_password", f"初始密码至少 {MIN_PASSWORD} 个字符")
+    info = accounts.add_user(db(), form["name"], role=form["role"], unit=form["unit"],
+                             department=form["department"] or None, password=password,
+                             display_name=form["display_name"], email=form["email"] or None)
+    flash(f"已创建用户 {info.name}（{info.role.label}，{info.unit}"
+          + (f" / {info.department}" if info.department else "") + "）", "success")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.route("/admin/users/<name>/active", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_user_active(name: str):
+    active = request.form.get("active") == "1"
+    if name == g.user.name and not active:
+        raise Invalid("self", "不能停用自己的账号")
+    accounts.set_active(db(), name, active)
+    flash(f"用户 {name} 已{'启用' if active else '停用'}", "success")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.route("/admin/users/<name>/password", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_user_password(name: str):
+    password = request.form.get("password", "")
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("weak_password", f"密码至少 {MIN_PASSWORD} 个字符")
+    accounts.set_password(db(), name, password)
+    flash(f"已重置用户 {name} 的密码（并解除锁定）", "success")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.route("/admin/keys")
+@roles(Role.ADMIN)
+def admin_keys():
+    return render_template("ui/admin_keys.html", keys=accounts.list_api_keys(db()), scopes=SCOPES,
+                           issued=None)
+
+
+@bp.route("/admin/keys", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_keys_post():
+    issued = accounts.create_api_key(db(), request.form.get("name", ""), request.form.getlist("scopes"))
+    return (render_template("ui/admin_keys.html", keys=accounts.list_api_keys(db()), scopes=SCOPES,
+                            issued=issued), 200, {"Cache-Control": "no-store"})
+
+
+@bp.route("/admin/keys/<int:key_id>/revoke", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_key_revoke(key_id: int):
+    key = next((k for k in accounts.list_api_keys(db()) if k.id == key_id), None)
+    if key is None or key.revoked_at is not None:
+        raise Invalid("no_such_key", "该密钥不存在或已吊销")
+    accounts.revoke_api_key(db(), key.name)
+    flash(f"API 密钥 {key.name} 已吊销", "success")
+    return redirect(url_for("ui.admin_keys"))

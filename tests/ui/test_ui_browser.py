@@ -1,0 +1,282 @@
+"""The whole story in a real browser (Debian's Chromium driven by Playwright) against the app served
+by gunicorn on a loopback port: a drafter uploads a draft with an ID number, and another file marked
+机密★1年 (quarantined, the officer is told), sees the findings highlighted, dismisses one with a
+reason, uploads a fixed version, submits; the head and the leader approve in their own browser
+contexts; the officer's statistics change; the clearance API says the approved file may be published.
+Screenshots of the main pages are written to docs/screenshots/ (shown in the README)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.ui.conftest import ID_DRAFT, ID_FIXED, MARKED, PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+WIDE, NARROW = {"width": 1920, "height": 1080}, {"width": 1366, "height": 768}
+
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(ui_template, tmp_path_factory):
+    """`screening serve` (gunicorn, 2 workers) with a temp instance folder and SQLite."""
+    root = tmp_path_factory.mktemp("ui-live")
+    instance = root / "instance"
+    instance.mkdir()
+    shutil.copyfile(ui_template[0], instance / "screening.db")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "SCREENING_SECRET_KEY", "SECRET_KEY")}
+    env.update({"SCREENING_INSTANCE": str(instance), "SCREENING_CLASSIFIER": "0",
+                "SCREENING_RATE_LIMIT": "100000 per minute"})
+    log = root / "gunicorn.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "screening.cli", "serve", "--host", "127.0.0.1",
+                                 "--port", str(port), "--workers", "2", "--threads", "4"],
+                                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            assert proc.poll() is None, log.read_text(errors="replace")
+            try:
+                if requests.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("SCREENING_SKIP_BROWSER") == "1":
+            pytest.skip("SCREENING_SKIP_BROWSER=1: browser tests skipped on request")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (Debian's chromium), "
+                    "or set SCREENING_SKIP_BROWSER=1 to skip the browser tests explicitly")
+    from playwright import sync_api
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Person:
+    """One person's browser context (own cookies), logged in through the login form."""
+
+    def __init__(self, chromium, base: str, name: str, viewport=NARROW, *, javascript: bool = True) -> None:
+        self.base = base
+        self.context = chromium.new_context(viewport=viewport, locale="zh-CN", java_script_enabled=javascript)
+        self.context.set_default_timeout(20_000)
+        self.page = self.context.new_page()
+        self.page.goto(f"{base}/login")
+        self.page.fill("input[name=username]", name)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(lambda url: "/login" not in url)
+
+    def go(self, path: str):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def shot(self, name: str, *, full_page: bool = True) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def kpi(page, name: str) -> int:
+    return int(page.inner_text(f"#kpi-{name}"))
+
+
+def fits(page, width: int) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_whole_story(server, chromium, tmp_path):
+    draft, fixed, marked = tmp_path / "表彰通报.txt", tmp_path / "表彰通报（修改稿）.txt", tmp_path / "内部通报.txt"
+    draft.write_text(ID_DRAFT, encoding="utf-8")
+    fixed.write_text(ID_FIXED, encoding="utf-8")
+    marked.write_text(MARKED, encoding="utf-8")
+
+    # the login page, by keyboard only
+    anon = chromium.new_context(viewport=NARROW, locale="zh-CN")
+    page = anon.new_page()
+    page.goto(f"{server}/login")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "login.png"))
+    assert page.evaluate("document.activeElement.name") == "username"      # autofocus
+    page.keyboard.type("zhang")
+    page.keyboard.press("Tab")
+    page.keyboard.type("wrong password")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=用户名或密码错误")
+    anon.close()
+
+    officer = Person(chromium, server, "sun")
+    stats = officer.go("/officer/stats")
+    approved_before, findings_before = kpi(stats, "approved"), kpi(stats, "findings")
+
+    # the drafter: self-check opens a case; the ID number is highlighted in place
+    drafter = Person(chromium, server, "zhang")
+    drafter.shot("todo")
+    drafter.page.keyboard.press("Tab")                          # the first stop skips to the content
+    assert drafter.page.evaluate("document.activeElement.className") == "skip"
+    page = drafter.go("/selfcheck")
+    drafter.shot("selfcheck")
+    page.set_input_files("#file", str(draft))
+    page.fill("input[name=title]", "关于表彰优秀志愿者的通报")
+    page.click("button[value=case]")
+    page.wait_for_url("**/cases/*")
+    case_url = page.url.split("#")[0]
+    mark = page.locator("mark.hl.c-personal_info", has_text="11010519491231002X")
+    assert mark.count() == 1 and "s-high" in mark.get_attribute("class")
+    assert page.locator(".sev-badge.s-high").count() >= 1
+    assert page.locator("#side-h").is_visible()
+    assert fits(page, NARROW["width"])
+    drafter.shot("case_drafter")
+
+    # the same page without JavaScript: everything is there (progressive enhancement)
+    plain = Person(chromium, server, "li", javascript=False)
+    page = plain.go(case_url.replace(server, ""))
+    assert page.locator("mark.hl.c-personal_info", has_text="11010519491231002X").is_visible()
+    assert page.locator("li.finding").count() == 2 and page.locator(".flash").count() == 0
+    plain.close()
+
+    # a file with a classification marking is quarantined, never shown
+    page = drafter.go("/selfcheck")
+    page.set_input_files("#file", str(marked))
+    page.fill("input[name=title]", "内部通报")
+    page.click("button[value=case]")
+    page.wait_for_url("**/cases/*")
+    assert page.locator(".quarantine-banner").is_visible()
+    assert "机密★1年" in page.inner_text(".quarantine-banner")
+    assert page.locator(".doc-page").count() == 0
+
+    # submitting is refused while the ID number stands; the phone number is dismissed with a reason
+    page = drafter.go(case_url.replace(server, ""))
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector(".flash.error")
+    assert "高风险" in page.inner_text(".flash.error")
+    phone = page.locator("li.finding", has_text="13812345678")
+    phone.locator("summary").click()
+    phone.locator("textarea[name=reason]").fill("该号码为单位公开的办公电话")
+    phone.locator("button[value=dismissed]").click()
+    page.wait_for_selector("li.finding.d-dismissed")
+    assert "经核实不涉密" in page.locator("li.finding", has_text="13812345678").inner_text()
+
+    # the fixed version: the ID number is resolved, the phone number's dismissal carries over
+    page.set_input_files("#nv-file", str(fixed))
+    page.click("#new-version button.primary")
+    page.wait_for_selector("#changes")
+    changes = page.inner_text("#changes")
+    assert "第 2 版与第 1 版相比" in changes
+    assert "11010519491231002X" in page.inner_text("#changes .diff-cols > div:nth-child(2)")
+    assert "13812345678" in page.inner_text("#changes .diff-cols > div:nth-child(3)")
+    assert page.locator("mark.hl", has_text="11010519491231002X").count() == 0
+    page.check("input[name=attribute][value='主动公开']")
+    page.click("#publicity button.primary")
+    page.wait_for_selector("text=公开属性已确定")
+    page.fill("#sign textarea[name=opinion]", "已删除身份证号，电话为办公电话")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=已提交承办部门负责人审核")
+    drafter.shot("case_versions")
+
+    # the head and the leader approve, each in their own context
+    head = Person(chromium, server, "li")
+    page = head.go("/todo")
+    page.click("text=关于表彰优秀志愿者的通报")
+    page.wait_for_selector("#sign")
+    page.click("#sign button[value=return]")        # returning needs an opinion: the browser says so
+    assert page.locator(".flash.success").count() == 0
+    head.shot("case_head")
+    page.fill("#sign textarea[name=opinion]", "同意")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=承办部门负责人审核同意")
+    head.close()
+
+    leader = Person(chromium, server, "wang", viewport=WIDE)
+    page = leader.go(case_url.replace(server, ""))
+    assert fits(page, WIDE["width"])
+    page.fill("#sign textarea[name=opinion]", "同意公开")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=单位负责人审发同意")
+    assert "已审发" in page.inner_text(".case-head")
+    page = leader.go(case_url.replace(server, "") + "/print")
+    leader.shot("review_sheet_print")
+    leader.close()
+
+    # the officer: statistics changed, the quarantine notice is there
+    page = officer.go("/officer/stats")
+    assert kpi(page, "approved") == approved_before + 1
+    assert kpi(page, "findings") > findings_before
+    assert kpi(page, "quarantined") >= 1
+    assert page.locator("svg.chart").count() >= 4
+    officer.shot("stats")
+    page = officer.go("/officer/quarantine")
+    assert "机密★1年" in page.inner_text("main")
+    officer.shot("quarantine")
+    page = officer.go("/cases")
+    officer.shot("cases_officer")
+    page = officer.go("/officer/rules")
+    officer.shot("rules", full_page=False)
+    page = officer.go("/officer/try")
+    page.fill("textarea[name=text]", "会议地点：内网 http://10.1.2.3/admin ，联系人李四 13900001111。")
+    page.click("button.primary")
+    page.wait_for_selector(".side")
+    assert page.locator("mark.hl.c-network").count() >= 1
+    officer.shot("try_rules")
+    officer.close()
+
+    # the administrator issues a clearance key; the publishing system asks about the two versions
+    admin = Person(chromium, server, "root")
+    page = admin.go("/admin/keys")
+    page.fill("input[name=name]", "cms")
+    page.check("input[name=scopes][value=clearance]")
+    page.click("form[action$='/admin/keys'] button.primary")
+    key = page.inner_text("#new-key").strip()
+    admin.shot("admin_keys")
+    admin.go("/admin/users")
+    admin.shot("admin_users")
+    admin.close()
+    drafter.close()
+
+    def clearance(text: str) -> dict:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        r = requests.get(f"{server}/api/v1/clearance", params={"sha256": digest},
+                         headers={"Authorization": f"Bearer {key}"}, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert clearance(ID_FIXED)["publishable"] is True
+    assert clearance(ID_DRAFT)["publishable"] is False
+    assert clearance(MARKED)["publishable"] is False
