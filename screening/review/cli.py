@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -68,6 +69,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     dues = due.add_subparsers(dest="deadlines_command", required=True, metavar="{refresh}")
     p = dues.add_parser("refresh", help="补充节假日数据后，重新计算未结案件的最迟公开日")
     p.set_defaults(func=cmd_deadlines_refresh)
+
+    p = subparsers.add_parser("summary", help="导出本单位某月的保密审查汇总表（xlsx 或 docx）")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.docx")
+    p.add_argument("--prepared-by", default="", help="填报人")
+    p.set_defaults(func=cmd_summary)
 
     trail = subparsers.add_parser("audit", help="审计记录")
     trails = trail.add_subparsers(dest="audit_command", required=True, metavar="{verify}")
@@ -191,6 +199,26 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             result = audit.verify(s)
         print(result, file=sys.stdout if result.ok else sys.stderr)
         return 0 if result.ok else 1
+    return _with_db(run)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from screening.review.monthly import FORMATS, monthly_summary, render
+
+    output = Path(args.output)
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        return _fail("汇总表只能导出为 .xlsx 或 .docx")
+
+    def run(db: Database) -> int:
+        try:
+            summary = monthly_summary(db, args.unit, args.month, prepared_by=args.prepared_by)
+        except ValueError as exc:
+            return _fail(str(exc))
+        data, _ = render(summary, fmt)
+        output.write_bytes(data)
+        print(f"已导出 {summary.title}（{len(summary.rows)} 项）：{output}")
+        return 0
     return _with_db(run)
 
 

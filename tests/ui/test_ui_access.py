@@ -19,6 +19,7 @@ PAGES = {
     "/cases": set(EVERYONE) - {"root"},
     "/officer/quarantine": {"sun", "feng"},
     "/officer/stats": {"sun", "feng", "wang", "zheng"},
+    "/officer/summary": {"sun", "feng", "wang", "zheng"},
     "/officer/rules": {"sun", "feng"},
     "/officer/try": {"sun", "feng"},
     "/admin/users": {"root"},

@@ -62,3 +62,26 @@ def test_charts_are_well_formed_svg(chart):
 
 def test_percent_chart_reads_as_percent():
     assert "50%" in str(hbar([("pii.mobile", 0.5, None)], title="误报率", percent=True, max_value=1.0))
+
+
+def _approve(svc, people, case_id: int) -> None:
+    svc.set_publicity(people["zhang"], case_id, attribute="主动公开")
+    for who, stage in (("zhang", "drafter"), ("li", "head"), ("wang", "leader")):
+        svc.sign(people[who], case_id, stage=stage, decision="approve", opinion="同意公开")
+
+
+def test_officer_exports_the_monthly_summary(as_user, svc, people):
+    import io
+
+    import openpyxl
+
+    case = open_case(svc, people, text="关于开展冬季供暖安全检查的通知\n各单位：请做好检查。\n", title="供暖通知")
+    _approve(svc, people, case.case_id)
+    month = svc.case_view(case.case_id)["signoffs"][-1]["at"][:7]
+    response = as_user("sun").get(f"/officer/summary?month={month}&format=xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    values = [c for row in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)
+              for c in row if c]
+    assert "供暖通知" in values
+    assert as_user("zhang").get(f"/officer/summary?month={month}").status_code == 403
+    assert 'action="/officer/summary"' in as_user("sun").get("/officer/stats").get_data(as_text=True)

@@ -36,6 +36,27 @@ def quarantine():
     return render_template("ui/quarantine.html", versions=versions, notices=notices)
 
 
+@bp.route("/officer/summary")
+@roles(Role.SECRECY_OFFICER, Role.LEADER)
+def monthly_summary():
+    """The unit's monthly 保密审查汇总表 as xlsx or docx (`?month=YYYY-MM&format=xlsx|docx`)."""
+    from screening.review.monthly import FORMATS, monthly_summary as build, render
+    from screening.web.ui.cases import _attachment
+
+    month = request.args.get("month") or today().strftime("%Y-%m")
+    fmt = request.args.get("format", "xlsx")
+    if fmt not in FORMATS:
+        fmt = "xlsx"
+    try:
+        summary = build(db(), g.user.unit, month, prepared_by=g.user.display_name or g.user.name,
+                        prepared_on=today())
+    except ValueError:
+        flash("月份格式应为 YYYY-MM", "error")
+        return redirect(url_for("ui.stats"))
+    data, mimetype = render(summary, fmt)
+    return _attachment(data, f"{summary.title}.{fmt}", mimetype)
+
+
 @bp.route("/officer/stats")
 @roles(Role.SECRECY_OFFICER, Role.LEADER)
 def stats():

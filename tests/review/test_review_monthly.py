@@ -1,0 +1,61 @@
+"""The monthly 保密审查汇总表 exported from the recorded cases (xlsx and docx, CLI)."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+
+from screening.review import accounts
+from screening.review.db import Database, upgrade
+from screening.review.monthly import monthly_summary, previous_month, render
+from tests.review.review_helpers import approve_all, open_clean
+
+UNIT = "某市人民政府办公室"
+
+
+def test_previous_month():
+    assert (previous_month("2026-01"), previous_month("2026-11")) == ("2025-12", "2026-10")
+
+
+def test_items_published_in_the_month_with_their_signers(svc, org, clock, database):
+    late = open_clean(svc, org, title="十一月审发、十二月公开", planned_on=date(2026, 12, 2))
+    approve_all(svc, org, late)
+    on_time = open_clean(svc, org, title="供暖通知", doc_number="某政办〔2026〕1号")
+    approve_all(svc, org, on_time)
+    november, december = (monthly_summary(database, UNIT, m) for m in ("2026-11", "2026-12"))
+    assert [r.title for r in november.rows] == ["供暖通知"]
+    assert [r.title for r in december.rows] == ["十一月审发、十二月公开"]
+    sheet = openpyxl.load_workbook(io.BytesIO(render(november, "xlsx")[0])).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "供暖通知" in values and "某政办〔2026〕1号" in values and {"ZHANG", "LI", "WANG"} <= set(values)
+    table_text = "".join(cell.text for t in docx.Document(io.BytesIO(render(november, "docx")[0])).tables
+                         for row in t.rows for cell in row.cells)
+    assert "供暖通知" in table_text
+
+
+def test_summary_command_writes_the_file(tmp_path: Path):
+    instance = tmp_path / "instance"
+    env = {**os.environ, "SCREENING_INSTANCE": str(instance), "PYTHONWARNINGS": "ignore"}
+    env.pop("DATABASE_URL", None)
+    script = Path(sys.executable).with_name("screening")
+    assert subprocess.run([str(script), "init"], env=env, capture_output=True).returncode == 0
+    db = Database.from_url(f"sqlite:///{instance / 'screening.db'}")
+    try:
+        upgrade(db.engine)
+        accounts.add_user(db, "zhang", role="drafter", unit=UNIT, department="政务公开科")
+    finally:
+        db.dispose()
+    out = tmp_path / "汇总表.xlsx"
+    result = subprocess.run([str(script), "summary", "--unit", UNIT, "--month", "2026-11", "-o", str(out)],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "2026年11月政府信息公开保密审查汇总表" in result.stdout and out.stat().st_size > 0
+    bad = subprocess.run([str(script), "summary", "--unit", UNIT, "--month", "2026-11", "-o", str(tmp_path / "x.pdf")],
+                         env=env, capture_output=True, text=True)
+    assert bad.returncode == 1 and "xlsx" in bad.stderr
