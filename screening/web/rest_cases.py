@@ -102,6 +102,22 @@ def add_version(case_id: int):
     return run_or_queue("add_version", payload, location=_location)
 
 
+@bp.route("/documents/<int:case_id>/redacted-version", methods=["POST"])
+@responds(bp, 201, Upload, "区分处理副本（标记为 redacted 的发现已按发布规范遮挡、文件已清理并复查通过）已作为新版本上传",
+          errors=(401, 403, 404, 409, 429))
+@require_person
+def redacted_version(case_id: int):
+    """把区分处理副本作为新版本（本人）
+
+    遮挡当前版本中处置为“区分处理”（redacted）的发现，清除批注、修订、隐藏文字和文档属性，
+    复查通过后作为下一版本上传；复查仍发现被遮挡内容时答复 409 并说明。
+    """
+    from screening.review.redaction import redacted_version as make
+
+    upload = make(state().service, principal().actor_id, case_id)
+    return answer(upload.to_dict(), 201, _location(upload.to_dict()))
+
+
 @bp.route("/documents/<int:case_id>/findings/<int:finding_id>/disposition", methods=["POST"])
 @request_body(bp, json=DispositionIn, description="dismissed（驳回，须写理由）、confirmed 或 redacted")
 @responds(bp, 200, DispositionResult, "处置已记录（同一指纹的发现一并处置）",

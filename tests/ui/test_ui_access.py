@@ -114,6 +114,7 @@ ACTIONS = [
     ("/withdraw", {"reason": "不再公开"}),
     ("/versions", {"text": "新的文字"}),
     ("/answer", {"answer": "答复"}),
+    ("/redact", {}),
 ]
 
 
@@ -200,7 +201,7 @@ def test_every_ui_route_is_in_the_matrix(world):
     covered = set(PAGES) | {"/login", "/", "/logout", "/notices/read"}
     case_routes = {f"/cases/<int:case_id>{s}" for s in CASE_PAGES}
     posts = {"/cases/<int:case_id>/" + p for p in ("versions", "sign", "publicity", "escalate", "withdraw",
-                                                   "answer", "findings/<int:finding_id>/disposition")}
+                                                   "answer", "redact", "findings/<int:finding_id>/disposition")}
     tested_elsewhere = {                   # by role in the tests named
         "/cases/<int:case_id>/sheet.pdf",                    # test_ui_cases.test_sheet_pdf_download
         "/officer/lexicon", "/officer/lexicon/<int:term_id>/retire",   # test_only_officers_change_the_lexicon

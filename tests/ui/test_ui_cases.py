@@ -222,3 +222,20 @@ def test_unreadable_file_is_explained(as_user):
     assert response.status_code == 302
     html = zhang.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert 'class="flash error">PDF 文件' in html
+
+
+def test_redacted_copy_becomes_the_next_version_in_one_click(as_user, svc, people):
+    case = open_case(svc, people)
+    findings = svc.case_view(case.case_id)["findings"]
+    zhang = as_user("zhang")
+    assert 'id="redact-version"' not in zhang.get(f"/cases/{case.case_id}").get_data(as_text=True)
+    for finding in findings:
+        svc.dispose(people["zhang"], case.case_id, finding["id"], action="redacted", reason="区分处理后公开")
+    assert 'id="redact-version"' in zhang.get(f"/cases/{case.case_id}").get_data(as_text=True)
+    response = zhang.post(f"/cases/{case.case_id}/redact", {})
+    assert response.status_code == 302
+    view = svc.case_view(case.case_id)
+    assert [v["number"] for v in view["versions"]] == [1, 2]
+    name, data = svc.get_file(case.case_id)
+    text = data.decode("utf-8")
+    assert "11010519491231002X" not in text and "13812345678" not in text and "138****5678" in text

@@ -221,3 +221,20 @@ def test_a_marked_file_is_quarantined(client, org):
     assert r.get_json()["quarantined"] is True
     r = client.get(f"/api/v1/documents/{r.get_json()['id']}/sheet.docx", headers=org.auth("officer"))
     assert r.status_code == 200
+
+
+def test_redacted_copy_becomes_the_next_version(client, org, case):
+    findings = client.get(f"/api/v1/documents/{case['id']}", headers=org.auth("drafter")).get_json()["findings"]
+    id_card = next(f for f in findings if f["text"] == ID_NUMBER)
+    r = client.post(f"/api/v1/documents/{case['id']}/redacted-version", headers=org.auth("drafter"))
+    assert r.status_code == 409 and error_of(r)["code"] == "nothing_to_redact"
+    assert dispose(client, org, "drafter", case["id"], id_card["id"], "redacted", "区分处理后公开").status_code == 200
+    r = client.post(f"/api/v1/documents/{case['id']}/redacted-version", headers=org.auth("key:read"))
+    assert r.status_code in (401, 403)                  # a system key never acts for a person
+    r = client.post(f"/api/v1/documents/{case['id']}/redacted-version", headers=org.auth("drafter"))
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["version"] == 2 and ID_NUMBER not in str(body["report"])
+    assert not [f for f in body["report"]["findings"] if f["subtype"] == "id_card"]
+    view = client.get(f"/api/v1/documents/{case['id']}", headers=org.auth("drafter")).get_json()
+    assert [v["number"] for v in view["versions"]] == [1, 2]

@@ -251,6 +251,18 @@ def new_version(case_id: int):
     return redirect(url_for("ui.case_page", case_id=case_id) + ("#changes" if not upload.quarantined else ""))
 
 
+@bp.route("/cases/<int:case_id>/redact", methods=["POST"])
+@login_required
+def redact_version(case_id: int):
+    """The redacted copy (区分处理) of the current version, re-screened, as the next version."""
+    from screening.review.redaction import redacted_version
+
+    load_case(case_id)
+    upload = redacted_version(service(), g.user.id, case_id)
+    flash_upload(upload, "区分处理副本已生成并作为新版本上传")
+    return redirect(url_for("ui.case_page", case_id=case_id) + "#changes")
+
+
 @bp.route("/cases/<int:case_id>/findings/<int:finding_id>/disposition", methods=["POST"])
 @login_required
 def dispose(case_id: int, finding_id: int):
