@@ -7,26 +7,21 @@ Without it the PostgreSQL tests fail, unless SCREENING_SKIP_PG=1 says to skip th
 """
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import time
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from screening.review import accounts
-from screening.review.db import Database, create_db_engine, upgrade
+from screening.review.db import Database
 from screening.review.deadlines import WorkCalendar
 from screening.review.service import ReviewService
 from screening.review.storage import BlobStore
 
+from tests.databases import BACKENDS, admin_engine, admin_url, migrated_template, pg_execute, pg_url  # noqa: F401
 from review_helpers import (DEPT, DEPT2, UNIT, UNIT2, Clock, FakeEngine, Org, RecordingNotifier,
                             fake_extract)
-
-BACKENDS = ["sqlite", "postgresql"]
-
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
@@ -37,64 +32,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def pg_admin_url() -> str:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("SCREENING_SKIP_PG") == "1":
-            pytest.skip("SCREENING_SKIP_PG=1: PostgreSQL tests skipped on request")
-        pytest.fail("TEST_POSTGRES_URL is not set: start a server with "
-                    "`export TEST_POSTGRES_URL=$(scripts/postgres.sh start)`, "
-                    "or set SCREENING_SKIP_PG=1 to skip the PostgreSQL tests explicitly")
-    return url
+    return admin_url()
 
 
 @pytest.fixture(scope="session")
 def pg_admin(pg_admin_url: str):
-    """An AUTOCOMMIT engine on the server's own database, for CREATE/DROP DATABASE."""
-    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    admin = admin_engine(pg_admin_url)
     yield admin
     admin.dispose()
-
-
-def pg_execute(admin: sa.Engine, statement: str, attempts: int = 20) -> None:
-    """Run a statement that a background worker (autovacuum) connected to the database at the wrong
-    moment can make fail for a while."""
-    for attempt in range(attempts):
-        try:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(statement)
-            return
-        except sa.exc.DBAPIError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
-
-
-def pg_url(admin: sa.Engine, name: str) -> str:
-    return admin.url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def template_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
     """A database migrated once per session; each test gets a copy."""
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("template") / "template.db"
-        engine = create_db_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        engine.dispose()
-        yield str(path)
-        return
-    admin = request.getfixturevalue("pg_admin")
-    name = f"screening_tmpl_{secrets.token_hex(4)}"
-    pg_execute(admin, f'CREATE DATABASE "{name}"')
-    try:
-        engine = create_db_engine(pg_url(admin, name), poolclass=sa.pool.NullPool)
-        upgrade(engine)
-        engine.dispose()
-        # no connections (autovacuum included) from now on, so copying it never finds it busy
-        pg_execute(admin, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        yield name
-    finally:
-        pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}"')
+    with migrated_template(backend, tmp_path_factory.mktemp("template"),
+                           lambda: request.getfixturevalue("pg_admin"), "screening_tmpl") as template:
+        yield template
 
 
 @pytest.fixture

@@ -20,10 +20,8 @@ import sqlalchemy as sa
 
 from screening.review.db import create_db_engine, upgrade
 
+from tests.databases import BACKENDS, admin_engine, admin_url, migrated_template, pg_execute, pg_url  # noqa: F401
 from web_helpers import Live, Org, free_port, make_org, serve
-
-BACKENDS = ["sqlite", "postgresql"]
-
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
@@ -34,54 +32,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def pg_admin():
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("SCREENING_SKIP_PG") == "1":
-            pytest.skip("SCREENING_SKIP_PG=1: PostgreSQL tests skipped on request")
-        pytest.fail("TEST_POSTGRES_URL is not set: start a server with "
-                    "`export TEST_POSTGRES_URL=$(scripts/postgres.sh start)`, "
-                    "or set SCREENING_SKIP_PG=1 to skip the PostgreSQL tests explicitly")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    admin = admin_engine(admin_url())
     yield admin
     admin.dispose()
 
 
-def pg_execute(admin: sa.Engine, statement: str, attempts: int = 20) -> None:
-    for attempt in range(attempts):
-        try:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(statement)
-            return
-        except sa.exc.DBAPIError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
-
-
-def pg_url(admin: sa.Engine, name: str) -> str:
-    return admin.url.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def template_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest):
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("web-template") / "template.db"
-        engine = create_db_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        engine.dispose()
-        yield str(path)
-        return
-    admin = request.getfixturevalue("pg_admin")
-    name = f"screening_webtmpl_{secrets.token_hex(4)}"
-    pg_execute(admin, f'CREATE DATABASE "{name}"')
-    try:
-        engine = create_db_engine(pg_url(admin, name), poolclass=sa.pool.NullPool)
-        upgrade(engine)
-        engine.dispose()
-        pg_execute(admin, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        yield name
-    finally:
-        pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}"')
+    with migrated_template(backend, tmp_path_factory.mktemp("web-template"),
+                           lambda: request.getfixturevalue("pg_admin"), "screening_webtmpl") as template:
+        yield template
 
 
 def _copy_database(backend: str, template: str, instance: Path, request: pytest.FixtureRequest):
