@@ -159,7 +159,6 @@ def main() -> None:
 
     full = build_engine()
     sentences = [s for s in re.split(r"[。！？\n]", text[:2_000_000]) if len(s) >= 8][:20000]
-    from screening.segment import segments  # noqa: F401  (the detector segments; here we time the model)
 
     classifier = [d for d in full.detectors if d.name == "classifier"][0]
     pipeline = classifier.model.pipeline

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from screening.types import Report, Severity
+from screening.types import Report
 
 SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm")
 FAIL_LEVELS = {"high": 3, "medium": 2, "low": 1, "never": 99}

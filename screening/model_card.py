@@ -35,7 +35,7 @@ def render_card(meta: dict) -> str:
         "",
         "## Data",
         f"- corpus sha256 (data + training code): `{meta['corpus_sha256'][:16]}…`",
-        f"- passages per class: " + ", ".join(f"`{k}` {v}" for k, v in meta["class_counts"].items()),
+        "- passages per class: " + ", ".join(f"`{k}` {v}" for k, v in meta["class_counts"].items()),
         f"- split by source document: train {meta['sizes']['train']}, validation {meta['sizes']['validation']}, "
         f"test {meta['sizes']['test']}",
         f"- feedback passages from reviewers: {meta.get('feedback_passages', 0)}",

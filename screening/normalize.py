@@ -8,7 +8,6 @@ to split a word (spaces, zero-width and filler characters between letters or dig
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 

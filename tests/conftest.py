@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.shared import PUBLIC_CORPUS, ROOT, SEEDS, SHARED, require_shared  # noqa: F401  (re-exported)
-
 
 @pytest.fixture(scope="session")
 def engine():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.corpus import by_split, load_corpus, split_of
+from screening.corpus import by_split, load_corpus
 from screening.detectors.classifier import load_model
 from screening.errors import ModelError
 from screening.pipeline import text_document

@@ -9,15 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.live_server import serve
 from tests.ui.conftest import ID_DRAFT, ID_FIXED, MARKED, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +26,6 @@ WIDE, NARROW = {"width": 1920, "height": 1080}, {"width": 1366, "height": 768}
 
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(ui_template, tmp_path_factory):
@@ -42,36 +34,10 @@ def server(ui_template, tmp_path_factory):
     instance = root / "instance"
     instance.mkdir()
     shutil.copyfile(ui_template[0], instance / "screening.db")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "SCREENING_SECRET_KEY", "SECRET_KEY")}
-    env.update({"SCREENING_INSTANCE": str(instance), "SCREENING_CLASSIFIER": "0",
-                "SCREENING_RATE_LIMIT": "100000 per minute"})
-    log = root / "gunicorn.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "screening.cli", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port), "--workers", "2", "--threads", "4"],
-                                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            assert proc.poll() is None, log.read_text(errors="replace")
-            try:
-                if requests.get(f"{base}/login", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.1)
+    env = {"SCREENING_INSTANCE": str(instance), "SCREENING_CLASSIFIER": "0",
+           "SCREENING_RATE_LIMIT": "100000 per minute"}
+    with serve(env, root, timeout=60, workers=2) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
