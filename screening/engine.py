@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +34,8 @@ def _join(kind: PartKind, parts: Sequence[Part]) -> Part:
     texts, blocks, offset = [], [], 0
     for part in parts:
         texts.append(part.text)
-        blocks.extend(Block(b.page, len(blocks) + 1, b.start + offset, b.end + offset, b.label) for b in part.blocks)
+        blocks.extend(replace(b, paragraph=len(blocks) + 1, start=b.start + offset, end=b.end + offset)
+                      for b in part.blocks)
         offset += len(part.text) + 1
     reasons = "；".join(dict.fromkeys(p.hidden_reason for p in parts if p.hidden_reason))
     labels = "；".join(dict.fromkeys(p.label for p in parts if p.label))

@@ -55,6 +55,26 @@ PERSONAL_SUBTYPES = ("id_card", "phone", "email", "bank_card", "address", "name"
 
 
 @dataclass(frozen=True, slots=True)
+class CellRef:
+    """A table or spreadsheet cell: 1-based table/row/column, the column's header text and,
+    for a spreadsheet, the sheet's name (then `table` is the sheet's 1-based index)."""
+
+    table: int
+    row: int
+    column: int
+    header: str | None = None
+    sheet: str | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"table": self.table, "row": self.row, "column": self.column}
+        if self.header is not None:
+            out["header"] = self.header
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """A paragraph, table cell or header line inside a Part; offsets into Part.text."""
 
@@ -65,6 +85,11 @@ class Block:
     # What this block is, where one part gathers several kinds of text, e.g. "批注（作者：张三）",
     # "修订痕迹：已删除的文字", "隐藏文字". Empty when Part.label / Part.hidden_reason say it all.
     label: str = ""
+    # Where the block sits beyond page and paragraph (SPEC §3 added location fields); every finding
+    # inside the block carries them. None where they do not apply.
+    cell: CellRef | None = None
+    member: str | None = None                       # embedded file / attachment the text came from
+    box: tuple[float, float, float, float] | None = None   # [x0, y0, x1, y1] on the page (OCR text)
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -137,14 +162,43 @@ class Location:
     paragraph: int | None
     start: int
     end: int
+    cell: CellRef | None = None
+    member: str | None = None
+    box: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad finding span {self.start}..{self.end}")
 
+    @classmethod
+    def within(cls, part: Part, start: int, end: int) -> Location:
+        """The location of part.text[start:end], with the page, paragraph, cell, member and box
+        of the block that holds `start`."""
+        block = part.block_at(start)
+        if block is None:
+            return cls(part.kind, None, None, start, end)
+        return cls(part.kind, block.page, block.paragraph, start, end, block.cell, block.member, block.box)
+
     def to_dict(self) -> dict:
-        return {"part": str(self.part), "page": self.page, "paragraph": self.paragraph,
-                "start": self.start, "end": self.end}
+        out: dict = {"part": str(self.part), "page": self.page, "paragraph": self.paragraph,
+                     "start": self.start, "end": self.end}
+        if self.cell is not None:
+            out.update(self.cell.to_dict())
+        if self.member is not None:
+            out["member"] = self.member
+        if self.box is not None:
+            out["box"] = [round(v, 1) for v in self.box]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Location:
+        cell = None
+        if data.get("row") is not None and data.get("column") is not None:
+            cell = CellRef(int(data.get("table") or 1), int(data["row"]), int(data["column"]),
+                           data.get("header"), data.get("sheet"))
+        box = tuple(float(v) for v in data["box"]) if data.get("box") else None
+        return cls(PartKind(data["part"]), data.get("page"), data.get("paragraph"), int(data["start"]),
+                   int(data["end"]), cell, data.get("member"), box)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +235,17 @@ class Finding:
     confidence: float
     explanation: Explanation = field(default_factory=lambda: Explanation(detector="unknown"))
     normalized: str = ""
+    # SPEC §3 `hint`: a low-severity model suggestion shown to reviewers that changes neither the
+    # verdict nor the 公开属性 suggestion.
+    hint: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence {self.confidence} out of range")
         if self.category is Category.PERSONAL_INFO and self.subtype not in PERSONAL_SUBTYPES:
             raise ValueError(f"personal_info finding needs a subtype, got {self.subtype!r}")
+        if self.hint and self.severity is not Severity.LOW:
+            raise ValueError("only a low-severity finding can be a hint")
 
     def fingerprint(self) -> str:
         """Stable key for dispositions: rule + part kind + normalized text, no offsets."""
@@ -194,7 +253,7 @@ class Finding:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "category": str(self.category),
             "subtype": self.subtype,
@@ -208,6 +267,9 @@ class Finding:
             "explanation": self.explanation.to_dict(),
             "fingerprint": self.fingerprint(),
         }
+        if self.hint:
+            out["hint"] = True
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +293,7 @@ class Report:
             return None
         if any(f.severity is Severity.HIGH for f in self.findings):
             return Verdict.BLOCK
-        if self.findings:
+        if any(not f.hint for f in self.findings):
             return Verdict.REVIEW
         return Verdict.PASS
 

@@ -91,13 +91,11 @@ class ClassifierDetector:
             category, subtype, rule, message, suggestion = _CLASSES[label]
             words = self._explain(features, row, LABELS.index(label))
             severity = self._severity(label, score, content_chars(part.text[start:end]))
-            block = part.block_at(start)
             text = part.text[start:end]
             yield Finding(
                 rule=rule, category=category, subtype=subtype, severity=severity, source=Source.CLASSIFIER,
                 text=text,
-                location=Location(part.kind, block.page if block else None, block.paragraph if block else None,
-                                  start, end),
+                location=Location.within(part, start, end),
                 message=f"{message}（主要依据：{'、'.join(words) or '整体表述'}）", suggestion=suggestion,
                 confidence=min(0.99, score),
                 explanation=Explanation(detector=self.name, model_score=round(score, 4), features=tuple(words)),

@@ -56,7 +56,7 @@ class HiddenContentDetector:
             yield Finding(
                 rule=rule, category=Category.HIDDEN, subtype=None, severity=severity,
                 source=Source.STRUCTURE, text=part.text[start:end],
-                location=Location(part.kind, block.page, block.paragraph, start, end),
+                location=Location.within(part, start, end),
                 message=message.format(reason=reason), suggestion=suggestion, confidence=0.99,
                 explanation=Explanation(detector=self.name, basis=reason), normalized=stripped,
             )

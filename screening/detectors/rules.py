@@ -101,12 +101,10 @@ class RuleDetector:
         confidence = min(0.99, rule.confidence + 0.15) if context_words else rule.confidence
         o_start, o_end = view.original_span(start, end)
         part = view.part
-        block = part.block_at(o_start)
         return Finding(
             rule=rule.id, category=rule.category, subtype=rule.subtype, severity=rule.severity,
             source=Source.RULE, text=part.text[o_start:o_end],
-            location=Location(part.kind, block.page if block else None,
-                              block.paragraph if block else None, o_start, o_end),
+            location=Location.within(part, o_start, o_end),
             message=rule.message, suggestion=rule.suggestion, confidence=confidence,
             explanation=Explanation(detector=self.name, pattern=pattern, keyword=keyword,
                                     validator=rule.validator, validated=validated,

@@ -30,8 +30,7 @@ def _finding(f: dict) -> SheetFinding:
     loc = f["location"]
     return SheetFinding(
         category=Category(f["category"]), severity=Severity(f["severity"]), text=f["text"],
-        location=Location(PartKind(loc["part"]), loc.get("page"), loc.get("paragraph"),
-                          loc.get("start") or 0, loc.get("end") or 0),
+        location=Location.from_dict({**loc, "start": loc.get("start") or 0, "end": loc.get("end") or 0}),
         message=f.get("message") or "", rule=f.get("rule") or "", subtype=f.get("subtype"),
         source=Source(f["source"]), basis=f.get("basis") or "",
         why=explain_stored(f["source"], f.get("explanation") or {}),
