@@ -4,7 +4,9 @@
   (default `./instance`);
 - `DATABASE_URL`: SQLAlchemy URL (default: SQLite file `screening.db` in the instance folder);
 - `SCREENING_SECRET_KEY`: the key that encrypts stored files (urlsafe base64 of 32 bytes); when not
-  set, a key file `secret.key` is created once in the instance folder with mode 0600.
+  set, a key file `secret.key` is created once in the instance folder with mode 0600;
+- `SCREENING_STORAGE`: where the encrypted files are kept, `folder` (the instance folder's `files/`,
+  the default) or `database` (the review database itself, for several hosts on one PostgreSQL).
 """
 from __future__ import annotations
 
@@ -24,13 +26,15 @@ class ReviewConfig:
     instance: Path
     database_url: str
     secret_key: str | None = None
+    storage: str = "folder"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ReviewConfig:
         env = os.environ if env is None else env
         instance = Path(env.get("SCREENING_INSTANCE") or "instance").absolute()
         url = env.get("DATABASE_URL") or sqlite_url(instance)
-        return cls(instance=instance, database_url=url, secret_key=env.get("SCREENING_SECRET_KEY") or None)
+        return cls(instance=instance, database_url=url, secret_key=env.get("SCREENING_SECRET_KEY") or None,
+                   storage=(env.get("SCREENING_STORAGE") or "folder").strip().lower())
 
     @property
     def files_dir(self) -> Path:

@@ -47,7 +47,7 @@ from screening.review.models import (
 )
 from screening.review.notify import InAppNotifier, Notifier
 from screening.review.publicity import FindingState, suggest
-from screening.review.storage import BlobStore
+from screening.review.storage import BlobStore, open_store
 from screening.review.tx import Tx, transaction
 from screening.review.versions import Upload, attach
 from screening.review.workflow import (
@@ -92,8 +92,9 @@ class ReviewService:
     @classmethod
     def from_config(cls, config: ReviewConfig, engine: Screener, **kwargs: Any) -> ReviewService:
         kwargs.setdefault("calendar", WorkCalendar([config.holidays_dir]))
-        return cls(Database.from_url(config.database_url), engine,
-                   BlobStore(config.files_dir, config.storage_key()), **kwargs)
+        db = Database.from_url(config.database_url)
+        store = open_store(config.storage, root=config.files_dir, engine=db.engine, key=config.storage_key())
+        return cls(db, engine, store, **kwargs)
 
     def close(self) -> None:
         self.db.dispose()

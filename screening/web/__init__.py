@@ -78,7 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _build_state(app: Flask) -> WebState:
     cfg = app.config
     review = ReviewConfig(instance=Path(cfg["INSTANCE"]), database_url=cfg["DATABASE_URL"],
-                          secret_key=cfg.get("STORAGE_KEY"))
+                          secret_key=cfg.get("STORAGE_KEY"), storage=cfg["STORAGE"])
     engine = cfg.get("ENGINE")
     if engine is None:
         from screening.engine import Settings, cached_engine

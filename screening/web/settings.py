@@ -6,6 +6,7 @@
 | `DATABASE_URL`      | `DATABASE_URL`               | SQLite `screening.db` in the instance     |
 | `SECRET_KEY`        | `SECRET_KEY`                 | created once in `instance/session.key` (0600) |
 | `STORAGE_KEY`       | `SCREENING_SECRET_KEY`       | `instance/secret.key` (the file store's key) |
+| `STORAGE`           | `SCREENING_STORAGE`          | `folder` (encrypted files in `instance/files`); `database`: in the review database, shared by several hosts |
 | `REDIS_URL`         | `REDIS_URL`                  | none: jobs in a local thread pool, limits in memory |
 | `MAX_CONTENT_LENGTH`| `SCREENING_MAX_UPLOAD_BYTES` | 50 MiB (larger uploads answer 413)        |
 | `SYNC_MAX_BYTES`    | `SCREENING_SYNC_MAX_BYTES`   | 2 MiB (larger documents answer 202 + job) |
@@ -39,6 +40,7 @@ def _flag(text: str) -> bool:
 ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "SECRET_KEY": ("SECRET_KEY", str, None),
     "STORAGE_KEY": ("SCREENING_SECRET_KEY", str, None),
+    "STORAGE": ("SCREENING_STORAGE", str, "folder"),
     "REDIS_URL": ("REDIS_URL", str, None),
     "MAX_CONTENT_LENGTH": ("SCREENING_MAX_UPLOAD_BYTES", int, 50 * MIB),
     "SYNC_MAX_BYTES": ("SCREENING_SYNC_MAX_BYTES", int, 2 * MIB),

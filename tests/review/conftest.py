@@ -17,7 +17,7 @@ from screening.review import accounts
 from screening.review.db import Database
 from screening.review.deadlines import WorkCalendar
 from screening.review.service import ReviewService
-from screening.review.storage import BlobStore
+from screening.review.storage import BlobStore, FolderStore
 
 from tests.databases import BACKENDS, admin_engine, admin_url, migrated_template, pg_execute, pg_url  # noqa: F401
 from review_helpers import (DEPT, DEPT2, UNIT, UNIT2, Clock, FakeEngine, Org, RecordingNotifier,
@@ -83,7 +83,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(tmp_path: Path) -> BlobStore:
-    return BlobStore(tmp_path / "instance" / "files", secrets.token_bytes(32))
+    return FolderStore(tmp_path / "instance" / "files", secrets.token_bytes(32))
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The encrypted, content-addressed file store and its key."""
+"""The encrypted, content-addressed file store and its key: the folder backend, and the database
+backend on SQLite and PostgreSQL (what several hosts share)."""
 from __future__ import annotations
 
 import hashlib
@@ -9,14 +10,89 @@ import stat
 import pytest
 
 from screening.review.config import ReviewConfig, decode_key, generate_key, load_or_create_key_file
-from screening.review.storage import BlobStore, StorageError
+from screening.review.db import Database
+from screening.review.service import ReviewService
+from screening.review.storage import DatabaseStore, FolderStore, StorageError, StoredBlob, open_store
 
 PLAIN = ("关于张三（身份证号11010519491231002X）的处理意见 " * 50).encode("utf-8")
 
 
 @pytest.fixture
-def blobs(tmp_path) -> BlobStore:
-    return BlobStore(tmp_path / "files", secrets.token_bytes(32))
+def blobs(tmp_path) -> FolderStore:
+    return FolderStore(tmp_path / "files", secrets.token_bytes(32))
+
+
+@pytest.fixture
+def dbstore(database: Database) -> DatabaseStore:
+    return DatabaseStore(database.engine, secrets.token_bytes(32))
+
+
+def sealed_rows(database: Database) -> list[bytes]:
+    with database.read() as s:
+        return [bytes(row.data) for row in s.query(StoredBlob)]
+
+
+def test_database_backend_round_trip_and_sealing(dbstore, database, backend):
+    digest = dbstore.put(PLAIN)
+    assert digest == hashlib.sha256(PLAIN).hexdigest()
+    assert dbstore.get(digest) == PLAIN and dbstore.exists(digest)
+    assert dbstore.put(PLAIN) == digest                   # stored once
+    [row] = sealed_rows(database)
+    assert PLAIN not in row and "11010519491231002X".encode() not in row
+    for i in range(0, len(PLAIN) - 16, 97):
+        assert PLAIN[i:i + 16] not in row
+
+
+def test_database_backend_detects_wrong_key_tampering_and_missing(dbstore, database, backend):
+    digest = dbstore.put(PLAIN)
+    with pytest.raises(StorageError):
+        DatabaseStore(database.engine, secrets.token_bytes(32)).get(digest)
+    other = dbstore.put(b"another file")
+    with database.engine.begin() as conn:                # a valid blob, under the wrong name
+        table = StoredBlob.__table__
+        swapped = conn.execute(table.select().where(table.c.sha256 == other)).one().data
+        conn.execute(table.update().where(table.c.sha256 == digest).values(data=swapped))
+    with pytest.raises(StorageError):
+        dbstore.get(digest)
+    with pytest.raises(StorageError):
+        dbstore.get("0" * 64)
+    with pytest.raises(ValueError):
+        dbstore.get("../etc/passwd")
+
+
+def test_database_backend_purge(dbstore, database, backend):
+    digest = dbstore.put(PLAIN)
+    assert dbstore.purge(digest) and not dbstore.exists(digest) and sealed_rows(database) == []
+    assert not dbstore.purge(digest)
+
+
+def test_two_hosts_share_the_database_store(database, db_url, backend, tmp_path):
+    """Two service instances (two hosts) on one database and key, no shared disk: a file stored by
+    one is read by the other, and nothing is written to either host's instance folder."""
+    key = generate_key()
+    hosts = []
+    for name in ("a", "b"):
+        config = ReviewConfig(instance=tmp_path / name, database_url=db_url, secret_key=key,
+                              storage="database")
+        hosts.append(ReviewService.from_config(config, engine=None))  # type: ignore[arg-type]
+    try:
+        digest = hosts[0].store.put(PLAIN)
+        assert hosts[1].store.get(digest) == PLAIN
+        assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    finally:
+        for host in hosts:
+            host.close()
+
+
+def test_storage_backend_is_chosen_by_configuration(tmp_path, database):
+    key = secrets.token_bytes(32)
+    assert isinstance(open_store("folder", root=tmp_path, engine=database.engine, key=key), FolderStore)
+    assert isinstance(open_store("database", root=tmp_path, engine=database.engine, key=key), DatabaseStore)
+    with pytest.raises(ValueError, match="SCREENING_STORAGE"):
+        open_store("s3", root=tmp_path, engine=database.engine, key=key)
+    assert ReviewConfig.from_env({"SCREENING_INSTANCE": str(tmp_path)}).storage == "folder"
+    assert ReviewConfig.from_env({"SCREENING_INSTANCE": str(tmp_path),
+                                  "SCREENING_STORAGE": "Database"}).storage == "database"
 
 
 def test_round_trip_and_layout(blobs, tmp_path):
@@ -51,7 +127,7 @@ def test_immutable_once_stored(blobs):
 def test_wrong_key_tampering_and_swapping_are_detected(blobs, tmp_path):
     digest = blobs.put(PLAIN)
     with pytest.raises(StorageError):
-        BlobStore(tmp_path / "files", secrets.token_bytes(32)).get(digest)
+        FolderStore(tmp_path / "files", secrets.token_bytes(32)).get(digest)
     other = blobs.put(b"another file")
     path = blobs.path(digest)
     original = path.read_bytes()
