@@ -1,0 +1,308 @@
+"""Archive re-screening (复查): every approved version of a unit screened again with today's rules and
+model, when a rule or the custom lexicon changes or when the secrecy office asks for it.
+
+A run is a row (`rescreen_runs`) with one item per approved version (`rescreen_items`), all written
+when the run starts, so a run is resumable after any interruption: whatever is still `pending` is
+screened by the next `resume` (or by the RQ job of that item). An item compares the new findings
+with those recorded for the version when it was approved, by fingerprint; what is new is kept as
+rule, category, severity and location only (never the flagged text: that stays in the encrypted
+file), the secrecy officers of the unit are notified, and the case is *flagged* for review. The
+clearance is not revoked by a machine: an officer looks, then acknowledges the flag (audited), or
+reopens the matter through the ordinary workflow.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from screening.review import views
+from screening.review.enums import Role, Stage
+from screening.review.errors import Forbidden, Invalid, NotFound, ReviewError
+from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime, Version
+from screening.review.tx import transaction
+
+REASONS = {"manual": "保密办发起复查", "lexicon": "自定义词库变更后自动复查", "rules": "审查规则更新后复查"}
+PENDING, DONE, FAILED = "pending", "done", "failed"
+ITEM_LABELS = {PENDING: "待复查", DONE: "已复查", FAILED: "无法读取"}
+
+
+class RescreenRun(Base):
+    __tablename__ = "rescreen_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(16))
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rules_version: Mapped[str] = mapped_column(sa.String(100))
+    model_version: Mapped[str] = mapped_column(sa.String(100))
+    unit: Mapped[Unit] = relationship()
+    items: Mapped[list[RescreenItem]] = relationship(order_by="RescreenItem.id", back_populates="run")
+
+
+class RescreenItem(Base):
+    __tablename__ = "rescreen_items"
+    __table_args__ = (sa.UniqueConstraint("run_id", "version_id", name="uq_rescreen_items_run_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("rescreen_runs.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("case_versions.id"))
+    status: Mapped[str] = mapped_column(sa.String(16), default=PENDING, index=True)
+    new_count: Mapped[int] = mapped_column(default=0)
+    new_findings: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    error_code: Mapped[str | None] = mapped_column(sa.String(50))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    run: Mapped[RescreenRun] = relationship(back_populates="items")
+    case: Mapped[Case] = relationship()
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    run_id: int
+    total: int
+    done: int
+    failed: int
+    flagged: int        # items with new findings
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.failed == self.total
+
+    def to_dict(self) -> dict:
+        return {"run": self.run_id, "total": self.total, "done": self.done, "failed": self.failed,
+                "flagged": self.flagged, "finished": self.finished}
+
+
+# -- starting ----------------------------------------------------------------------------------------
+
+def start(service: Any, *, unit: str | None = None, actor_id: int | None = None,
+          reason: str = "manual") -> int:
+    """Create a run over every approved, stored version of the unit (the officer's own unit when an
+    actor is given; `unit` by name for the command line). Returns the run id."""
+    if reason not in REASONS:
+        raise Invalid("invalid_reason", "复查原因不正确")
+    now = service.clock()
+    with transaction(service.db, now, service.notifier) as tx:
+        s = tx.session
+        actor = _officer(s, actor_id) if actor_id is not None else None
+        unit_row = actor.unit if actor is not None else _unit(s, unit)
+        versions = s.execute(
+            sa.select(Version).join(Case, Version.case_id == Case.id)
+            .where(Case.unit_id == unit_row.id, Case.stage == Stage.APPROVED,
+                   Version.number == Case.approved_version, Version.storage_key.is_not(None))
+            .order_by(Case.id)).scalars().all()
+        engine_versions = service.engine.versions
+        run = RescreenRun(unit_id=unit_row.id, reason=reason, started_by_id=actor.id if actor else None,
+                          started_at=now, rules_version=str(engine_versions.get("rules", "")),
+                          model_version=str(engine_versions.get("model", "")))
+        s.add(run)
+        s.flush()
+        for v in versions:
+            s.add(RescreenItem(run_id=run.id, case_id=v.case_id, version_id=v.id, status=PENDING,
+                               new_findings=[]))
+        tx.record("rescreen.start", actor, None, run=run.id, unit=unit_row.name, reason=reason,
+                  versions=len(versions), rules=run.rules_version)
+        return run.id
+
+
+def pending_items(service: Any, run_id: int) -> list[int]:
+    with service.db.read() as s:
+        _run(s, run_id)
+        return list(s.execute(sa.select(RescreenItem.id).where(
+            RescreenItem.run_id == run_id, RescreenItem.status == PENDING).order_by(RescreenItem.id)).scalars())
+
+
+def unfinished_runs(service: Any) -> list[int]:
+    with service.db.read() as s:
+        return list(s.execute(sa.select(RescreenItem.run_id).where(RescreenItem.status == PENDING)
+                              .distinct().order_by(RescreenItem.run_id)).scalars())
+
+
+# -- screening one item --------------------------------------------------------------------------------
+
+def screen_item(service: Any, item_id: int) -> str:
+    """Screen one approved version again and record what is new. Idempotent: an item already done
+    (by another worker, or before an interruption) is left alone. Returns the item's status."""
+    with service.db.read() as s:
+        item = s.get(RescreenItem, item_id)
+        if item is None:
+            raise NotFound("no_such_item", f"复查条目 {item_id} 不存在")
+        if item.status != PENDING:
+            return item.status
+        version = s.get(Version, item.version_id)
+        key, filename = version.storage_key, version.filename
+        known = set(s.execute(sa.select(Finding.fingerprint).where(
+            Finding.case_id == version.case_id, Finding.version_number == version.number)).scalars())
+    error: ReviewError | None = None
+    new: list[dict] = []
+    try:
+        if key is None:
+            raise NotFound("not_kept", "该版本的文件已不在存储中")
+        report = service._screen(service.store.get(key), filename)
+        if report.error is not None:
+            raise Invalid(report.error.code, report.error.message)
+        new = [_summary(f) for f in report.findings
+               if not f.hint and f.fingerprint() not in known]
+    except ReviewError as exc:
+        error = exc
+    except Exception as exc:  # noqa: BLE001 - a missing or undecryptable blob must show, not stop the run
+        error = Invalid("unreadable", f"文件无法读取：{type(exc).__name__}")
+    return _record(service, item_id, new, error)
+
+
+def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | None) -> str:
+    now = service.clock()
+    with transaction(service.db, now, service.notifier) as tx:
+        s = tx.session
+        item = s.get(RescreenItem, item_id, with_for_update=True)
+        if item.status != PENDING:       # another worker finished it meanwhile
+            return item.status
+        item.done_at = now
+        case = item.case
+        if error is not None:
+            item.status, item.error_code = FAILED, error.code
+            tx.record("rescreen.failed", None, case.id, run=item.run_id, code=error.code)
+            tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
+                      f"复查：已审发的“{case.title}”无法重新读取（{error.message}），请人工核查")
+        else:
+            item.status, item.new_count, item.new_findings = DONE, len(new), new
+            if new:
+                tx.record("rescreen.flag", None, case.id, run=item.run_id, new=len(new),
+                          rules=sorted({f["rule"] for f in new}))
+                tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
+                          f"复查：已审发的“{case.title}”按现行规则新发现 {len(new)} 项问题，请复核")
+        _finish_if_done(s, item.run, now, tx)
+        return item.status
+
+
+def _finish_if_done(s: Session, run: RescreenRun, now: datetime, tx: Any) -> None:
+    left = s.execute(sa.select(sa.func.count()).select_from(RescreenItem).where(
+        RescreenItem.run_id == run.id, RescreenItem.status == PENDING)).scalar_one()
+    if left == 0 and run.finished_at is None:
+        run.finished_at = now
+        p = _progress(s, run.id)
+        tx.record("rescreen.finish", None, None, **p.to_dict())
+
+
+def _summary(f: Any) -> dict:
+    """What a new finding leaves in the database: never its text."""
+    loc = f.location
+    return {"rule": f.rule, "category": str(f.category), "severity": str(f.severity),
+            "part": str(loc.part), "page": loc.page, "paragraph": loc.paragraph,
+            "message": f.message, "fingerprint": f.fingerprint()}
+
+
+def run_all(service: Any, run_id: int, *, progress: Callable[[Progress], None] | None = None) -> Progress:
+    """Screen every pending item of the run here, one after another (what `resume` does)."""
+    for item_id in pending_items(service, run_id):
+        screen_item(service, item_id)
+        if progress is not None:
+            progress(run_progress(service, run_id))
+    return run_progress(service, run_id)
+
+
+# -- reading and acknowledging -------------------------------------------------------------------------
+
+def run_progress(service: Any, run_id: int) -> Progress:
+    with service.db.read() as s:
+        _run(s, run_id)
+        return _progress(s, run_id)
+
+
+def _progress(s: Session, run_id: int) -> Progress:
+    rows = s.execute(sa.select(RescreenItem.status, RescreenItem.new_count)
+                     .where(RescreenItem.run_id == run_id)).all()
+    return Progress(run_id, total=len(rows), done=sum(r.status == DONE for r in rows),
+                    failed=sum(r.status == FAILED for r in rows),
+                    flagged=sum(r.status == DONE and r.new_count > 0 for r in rows))
+
+
+def overview(service: Any, actor_id: int, *, limit: int = 20) -> dict:
+    """The officer's page: recent runs of the unit with progress, and the flags waiting for review."""
+    with service.db.read() as s:
+        officer = _officer(s, actor_id)
+        runs = s.execute(sa.select(RescreenRun).where(RescreenRun.unit_id == officer.unit_id)
+                         .order_by(RescreenRun.id.desc()).limit(limit)).scalars().all()
+        flags = s.execute(
+            sa.select(RescreenItem).join(RescreenRun, RescreenItem.run_id == RescreenRun.id)
+            .where(RescreenRun.unit_id == officer.unit_id, RescreenItem.acknowledged_at.is_(None),
+                   sa.or_(RescreenItem.status == FAILED, RescreenItem.new_count > 0))
+            .order_by(RescreenItem.id)).scalars().all()
+        return {
+            "runs": [{"id": r.id, "reason": REASONS[r.reason], "started_at": views.iso(r.started_at),
+                      "finished_at": views.iso(r.finished_at), "rules": r.rules_version,
+                      **_progress(s, r.id).to_dict()} for r in runs],
+            "flags": [_flag_dict(i) for i in flags],
+        }
+
+
+def case_flags(service: Any, case_id: int) -> list[dict]:
+    """Open flags of one case (shown on its page)."""
+    with service.db.read() as s:
+        items = s.execute(sa.select(RescreenItem).where(
+            RescreenItem.case_id == case_id, RescreenItem.acknowledged_at.is_(None),
+            sa.or_(RescreenItem.status == FAILED, RescreenItem.new_count > 0))).scalars().all()
+        return [_flag_dict(i) for i in items]
+
+
+def _flag_dict(item: RescreenItem) -> dict:
+    return {"id": item.id, "run": item.run_id, "case_id": item.case_id, "title": item.case.title,
+            "status": item.status, "status_label": ITEM_LABELS[item.status], "new": item.new_count,
+            "findings": list(item.new_findings or []), "error_code": item.error_code,
+            "at": views.iso(item.done_at)}
+
+
+def acknowledge(service: Any, actor_id: int, item_id: int, *, note: str = "") -> None:
+    """The officer has looked at a flag (复核完毕); audited with the note."""
+    note = (note or "").strip()
+    if not note:
+        raise Invalid("note_required", "请填写复核意见")
+    now = service.clock()
+    with transaction(service.db, now, service.notifier) as tx:
+        s = tx.session
+        officer = _officer(s, actor_id)
+        item = s.get(RescreenItem, item_id, with_for_update=True)
+        if item is None or item.run.unit_id != officer.unit_id:
+            raise NotFound("no_such_item", "复查条目不存在")
+        if item.acknowledged_at is not None:
+            return
+        item.acknowledged_by_id, item.acknowledged_at = officer.id, now
+        tx.record("rescreen.acknowledge", officer, item.case_id, run=item.run_id, item=item.id,
+                  note=note[:500])
+
+
+# -- internals -------------------------------------------------------------------------------------------
+
+def _officer(s: Session, actor_id: int) -> User:
+    user = s.get(User, actor_id)
+    if user is None or not user.active or user.role is not Role.SECRECY_OFFICER:
+        raise Forbidden("forbidden", "只有保密员可以发起和复核档案复查")
+    return user
+
+
+def _unit(s: Session, name: str | None) -> Unit:
+    if not name:
+        raise Invalid("unit_required", "请指定要复查的单位")
+    unit = s.execute(sa.select(Unit).where(Unit.name == name)).scalar_one_or_none()
+    if unit is None:
+        raise NotFound("no_such_unit", f"单位“{name}”不存在")
+    return unit
+
+
+def _run(s: Session, run_id: int) -> RescreenRun:
+    run = s.get(RescreenRun, run_id)
+    if run is None:
+        raise NotFound("no_such_run", f"复查任务 {run_id} 不存在")
+    return run
+
+
+def units(service: Any) -> Iterable[str]:
+    with service.db.read() as s:
+        return list(s.execute(sa.select(Unit.name).order_by(Unit.id)).scalars())
