@@ -236,8 +236,8 @@ def overview(service: Any, actor_id: int, *, limit: int = 20) -> dict:
                    sa.or_(RescreenItem.status == FAILED, RescreenItem.new_count > 0))
             .order_by(RescreenItem.id)).scalars().all()
         return {
-            "runs": [{"id": r.id, "reason": REASONS[r.reason], "started_at": views.iso(r.started_at),
-                      "finished_at": views.iso(r.finished_at), "rules": r.rules_version,
+            "runs": [{"id": r.id, "reason": REASONS[r.reason], "started_at": r.started_at,
+                      "finished_at": r.finished_at, "rules": r.rules_version,
                       **_progress(s, r.id).to_dict()} for r in runs],
             "flags": [_flag_dict(i) for i in flags],
         }
@@ -256,7 +256,7 @@ def _flag_dict(item: RescreenItem) -> dict:
     return {"id": item.id, "run": item.run_id, "case_id": item.case_id, "title": item.case.title,
             "status": item.status, "status_label": ITEM_LABELS[item.status], "new": item.new_count,
             "findings": list(item.new_findings or []), "error_code": item.error_code,
-            "at": views.iso(item.done_at)}
+            "at": item.done_at}
 
 
 def acknowledge(service: Any, actor_id: int, item_id: int, *, note: str = "") -> None:

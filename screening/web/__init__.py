@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from screening.review import accounts
 from screening.review.config import ReviewConfig, load_or_create_key_file
+from screening.review.lexicon import LexiconScreener
 from screening.review.service import ReviewService
 from screening.web import actions, errors, rest, settings
 from screening.web.auth import rate_key
@@ -99,7 +100,10 @@ def _build_state(app: Flask) -> WebState:
                                    timeout=cfg["WEBHOOK_TIMEOUT"]),
                         live_keys=live_keys, describe=describe)
     service = ReviewService.from_config(review, engine, notifier=WebhookNotifier(webhooks))
-    st = WebState(service=service, engine=engine, jobs=None, webhooks=webhooks)  # type: ignore[arg-type]
+    # the custom lexicon everywhere: requests, and jobs run by `screening worker` (which never
+    # serves a request)
+    service.engine = LexiconScreener(engine, service.db)
+    st = WebState(service=service, engine=service.engine, jobs=None, webhooks=webhooks)  # type: ignore[arg-type]
     if cfg.get("REDIS_URL"):
         st.jobs = RQJobs(cfg["REDIS_URL"], Sealer(review.storage_key()), ttl=int(cfg["JOB_TTL"]))
     else:

@@ -6,6 +6,7 @@ travel through Redis.
     screen       {"name", "text"} or {"name", "data"}        -> 200 report | 422 report (unreadable)
     open_case    {"actor_id", "filename", "data", "fields"}  -> 201 upload
     add_version  {"actor_id", "case_id", "filename", "data"} -> 201 upload
+    rescreen     {"run_id"} or {"item_id"}                   -> 200 progress of the run (rescreen.py)
 """
 from __future__ import annotations
 
@@ -50,8 +51,21 @@ def add_version(st: WebState, payload: dict) -> Result:
     return 201, upload.to_dict()
 
 
+def rescreen(st: WebState, payload: dict) -> Result:
+    """A whole run here (the local job pool), or one item of it (an RQ job per item)."""
+    from screening.review import rescreen as archive
+
+    if "item_id" in payload:
+        archive.screen_item(st.service, int(payload["item_id"]))
+        run_id = int(payload["run_id"])
+    else:
+        run_id = int(payload["run_id"])
+        archive.run_all(st.service, run_id)
+    return 200, archive.run_progress(st.service, run_id).to_dict()
+
+
 ACTIONS: dict[str, Callable[[WebState, dict], Result]] = {
-    "screen": screen, "open_case": open_case, "add_version": add_version,
+    "screen": screen, "open_case": open_case, "add_version": add_version, "rescreen": rescreen,
 }
 
 

@@ -14,6 +14,7 @@ from screening.types import Category
 from screening.web.ui import bp
 from screening.web.ui.charts import columns, hbar
 from screening.web.ui.common import CATEGORY_COLOURS, category_label, db, roles, screener, today
+from screening.web.ui.rescreen import start_in_background
 from screening.web.ui.stats import unit_stats
 
 
@@ -121,8 +122,14 @@ def lexicon_add():
         return _rules_page(form, exc.problems, exc.fields, 400)
     notes = "；".join(checked.notes)
     flash(f"已加入词库：“{info.term}”（规则 {info.rule_id}），示例已通过校验，即时生效"
-          + (f"。提示：{notes}" if notes else ""), "success")
+          + (f"。提示：{notes}" if notes else "") + _rescreened(), "success")
     return redirect(url_for("ui.rules") + "#lexicon")
+
+
+def _rescreened() -> str:
+    """A lexicon change re-screens what the unit has published (档案复查)."""
+    progress = start_in_background("lexicon")
+    return f"；已自动发起档案复查（{progress.total} 份已审发文件）" if progress.total else ""
 
 
 @bp.route("/officer/lexicon/<int:term_id>/retire", methods=["POST"])
