@@ -243,6 +243,16 @@ def overview(service: Any, actor_id: int, *, limit: int = 20) -> dict:
         }
 
 
+def flags_of_run(service: Any, run_id: int) -> list[dict]:
+    """What one run found: items with new findings or that could not be read."""
+    with service.db.read() as s:
+        items = s.execute(sa.select(RescreenItem).where(
+            RescreenItem.run_id == run_id,
+            sa.or_(RescreenItem.status == FAILED, RescreenItem.new_count > 0))
+            .order_by(RescreenItem.id)).scalars().all()
+        return [_flag_dict(i) for i in items]
+
+
 def case_flags(service: Any, case_id: int) -> list[dict]:
     """Open flags of one case (shown on its page)."""
     with service.db.read() as s:

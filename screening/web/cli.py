@@ -50,6 +50,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--reset-demo-passwords", action="store_true", help="为已有的演示账号重设随机密码")
     p.set_defaults(func=cmd_bootstrap)
 
+    p = subparsers.add_parser("rescreen", help="档案复查：按现行规则重新审查已审发的文件，报告新发现")
+    p.add_argument("--unit", help="要复查的单位（新建复查时必填）")
+    p.add_argument("--resume", type=int, metavar="RUN", help="继续一次中断的复查")
+    p.add_argument("--status", type=int, metavar="RUN", help="只显示一次复查的进度")
+    p.add_argument("--queue", action="store_true",
+                   help="交给 Redis 队列，由各主机上的 screening worker 执行（需设置 REDIS_URL）")
+    p.set_defaults(func=cmd_rescreen)
+
     p = subparsers.add_parser("worker", help="后台任务工作进程（需设置 REDIS_URL）")
     p.add_argument("--burst", action="store_true", help="处理完队列中的任务后退出")
     p.set_defaults(func=cmd_worker)
@@ -165,6 +173,75 @@ def _demo(db: Database, *, reset: bool) -> None:
         key = accounts.create_api_key(db, DEMO_KEY, SCOPES)
         print(f"演示系统 API 密钥（{DEMO_KEY}，权限：{','.join(SCOPES)}；仅显示这一次）：")
         print(f"  {key.secret}")
+
+
+# -- rescreen -----------------------------------------------------------------------------------------
+
+def cmd_rescreen(args: argparse.Namespace) -> int:
+    """Exit status: 0 nothing new, 1 new findings in approved documents, 2 a document could not be
+    read again (as `screening check`); the run stays resumable with --resume if interrupted."""
+    from screening.review import rescreen
+    from screening.review.errors import ReviewError
+    from screening.web import close_app, create_app
+    from screening.web.jobs import RQJobs
+
+    problem = _database_problem(ReviewConfig.from_env().database_url)
+    if problem:
+        return _fail(problem)
+    if args.queue and not os.environ.get("REDIS_URL"):
+        return _fail("--queue 需要设置 REDIS_URL（各主机的 screening worker 共用的 Redis）")
+    app = create_app()
+    st = app.extensions["screening"]
+    try:
+        if args.status is not None:
+            _print_progress(rescreen.run_progress(st.service, args.status))
+            return 0
+        if args.resume is not None:
+            run_id = args.resume
+        elif args.unit:
+            run_id = rescreen.start(st.service, unit=args.unit, reason="rules")
+        else:
+            return _fail("请用 --unit 指定要复查的单位，或用 --resume 继续一次中断的复查")
+        if args.queue:
+            assert isinstance(st.jobs, RQJobs)
+            items = rescreen.pending_items(st.service, run_id)
+            for item_id in items:
+                st.jobs.submit("system:rescreen", "rescreen", {"run_id": run_id, "item_id": item_id})
+            print(f"复查 {run_id}：已将 {len(items)} 份文件交给队列；"
+                  f"查看进度：screening rescreen --status {run_id}")
+            return 0
+        tty = sys.stderr.isatty()
+        progress = rescreen.run_all(
+            st.service, run_id,
+            progress=(lambda p: print(f"\r复查 {run_id}：{p.done + p.failed}/{p.total}", end="",
+                                      file=sys.stderr)) if tty else None)
+        if tty:
+            print(file=sys.stderr)
+        _print_flags(rescreen.flags_of_run(st.service, run_id))
+        _print_progress(progress)
+        return 2 if progress.failed else 1 if progress.flagged else 0
+    except ReviewError as exc:
+        return _fail(exc.message)
+    finally:
+        close_app(app)
+
+
+def _print_progress(p) -> None:
+    state = "已完成" if p.finished else "未完成（可用 --resume 继续）"
+    print(f"复查 {p.run_id}：共 {p.total} 份，已复查 {p.done}，有新发现 {p.flagged}，无法读取 {p.failed}；{state}")
+
+
+def _print_flags(flags: list[dict]) -> None:
+    from screening.labels import CATEGORY, SEVERITY
+    from screening.types import Category, Severity
+
+    for f in flags:
+        if f["status"] == "failed":
+            print(f"案件 {f['case_id']}《{f['title']}》：无法重新读取，请人工核查")
+            continue
+        print(f"案件 {f['case_id']}《{f['title']}》：新发现 {f['new']} 项")
+        for x in f["findings"]:
+            print(f"  [{SEVERITY[Severity(x['severity'])]}] {CATEGORY[Category(x['category'])]}：{x['message']}")
 
 
 # -- worker -------------------------------------------------------------------------------------------
