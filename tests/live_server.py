@@ -40,12 +40,17 @@ def serve(env: dict[str, str], logs: Path, *, timeout: float = 90.0, workers: in
         wait_until_up(base, proc, log, timeout)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Ask a server or worker to stop; kill it if it does not within `timeout`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:

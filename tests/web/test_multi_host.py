@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.databases import pg_execute, pg_url
+from tests.live_server import stop
 from web_helpers import DRAFT, FIXED, child_env, make_org, serve
 
 RATE = 300          # the documented default, per key across all instances
@@ -52,22 +53,13 @@ def cluster(pg_admin, template_url_pg, redis_url, tmp_path_factory):
             proc = subprocess.Popen([sys.executable, "-m", "screening.cli", "worker"], env=child_env(env),
                                     stdout=log, stderr=subprocess.STDOUT)
             workers.append(proc)
-            stack.callback(_stop, proc)
+            stack.callback(stop, proc)
         bases = [stack.enter_context(serve({**shared, "SCREENING_INSTANCE": str(tmp_path / f"host{n}")},
                                            tmp_path, workers=1))
                  for n in (1, 2)]
         yield bases, org, shared, db, tmp_path
     db.dispose()
     pg_execute(pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module")
