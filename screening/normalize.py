@@ -34,11 +34,61 @@ _REMOVABLE_PATTERN = (
 )
 
 
+# Every removal consumes at least one of these; the full pattern runs only near them. Its
+# lookarounds reach at most 9 characters past a candidate (\d{1,8} and one more).
+_CANDIDATE_PATTERN = rf"(?:[{_INVISIBLE}]|{_SPACE}|[·•・])+"
+_REACH = 10
+
+
 @lru_cache(maxsize=1)
 def _removable():
     import regex  # variable-length lookbehind
 
     return regex.compile(_REMOVABLE_PATTERN)
+
+
+@lru_cache(maxsize=1)
+def _candidates():
+    import re
+
+    return re.compile(_CANDIDATE_PATTERN)
+
+
+def removals(text: str):
+    """The matches of the removable pattern in `text`, found by running it only around the
+    characters a removal consumes (a plain `re` scan finds those): the same matches as
+    `_removable().finditer(text)`, at the speed of that scan on text with few of them."""
+    pattern = _removable()
+    windows: list[list[int]] = []
+    for m in _candidates().finditer(text):
+        if windows and m.start() <= windows[-1][1] + _REACH:
+            windows[-1][1] = m.end()
+        else:
+            windows.append([m.start(), m.end()])
+    for lo, hi in windows:
+        for m in pattern.finditer(text, lo, min(len(text), hi + _REACH)):
+            if m.start() < hi:
+                yield m
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII and odd spaces → ASCII. A long text is folded as an array of code points
+    (numpy, already loaded by the model), where str.translate spends most of a rule pass."""
+    if text.isascii():
+        return text
+    if len(text) < _ARRAY_FOLD_MIN:
+        return text.translate(_WIDTH_TABLE)
+    import numpy as np
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    wide = (points >= 0xFF01) & (points <= 0xFF5E)
+    points[wide] -= 0xFEE0
+    for space in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2009):
+        points[points == space] = 0x20
+    return points.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+_ARRAY_FOLD_MIN = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -48,10 +98,30 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# GB 2312 holds Simplified characters only, except these, which OpenCC's t2s changes too
+# (tests/test_normalize.py derives the list from OpenCC): a line of GB 2312 characters without any
+# of them is already Simplified and skips OpenCC, as nearly every line of a mainland document does.
+_T2S_IN_GB2312 = frozenset("乾吒夥後徵拚捱摺於榘菸薹袷醣麴麽")
+
+
+def _simplified_already(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return _T2S_IN_GB2312.isdisjoint(text)
+
+
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified, guaranteed to keep the length (one char for one)."""
-    if text.isascii():
+    """Traditional → Simplified, guaranteed to keep the length (one char for one). Only the
+    lines that may hold a Traditional character go through OpenCC."""
+    if text.isascii() or _simplified_already(text):
         return text
+    return "".join(line if _simplified_already(line) else _convert(line)
+                   for line in text.splitlines(keepends=True))
+
+
+def _convert(text: str) -> str:
     converter = _t2s()
     converted = converter.convert(text)
     if len(converted) == len(text):
@@ -89,7 +159,7 @@ class NormalizedView:
 
 def fold(text: str) -> str:
     """Width and script folding only (length-preserving)."""
-    return to_simplified(text.translate(_WIDTH_TABLE))
+    return to_simplified(fold_width(text))
 
 
 def normalize(part: Part) -> NormalizedView:
@@ -98,7 +168,7 @@ def normalize(part: Part) -> NormalizedView:
     removed_at: list[int] = []
     pos = 0
     kept = 0
-    for m in _removable().finditer(folded):
+    for m in removals(folded):
         pieces.append(folded[pos:m.start()])
         kept += m.start() - pos
         removed_at.extend([kept] * (m.end() - m.start()))

@@ -89,3 +89,14 @@ def test_json_report_has_exactly_the_spec_keys(engine):
     for finding in report["findings"]:
         assert spec_keys <= set(finding)
         assert set(finding["location"]) == {"part", "page", "paragraph", "start", "end"}
+
+
+def test_each_keyword_occurrence_opens_its_window_whatever_the_order_of_the_keywords(engine):
+    """A keyword-gated pattern runs near every occurrence of any of its keywords: here the rule's
+    later keyword (考察对象) comes first in the text and its earlier one (拟任) far below it; both
+    passages are found (windows were once merged out of text order, losing the first)."""
+    filler = "\n".join(f"第{n}项工作按计划推进。" for n in range(20))
+    text = ("民主推荐得票排名前三的同志列为考察对象。\n" + filler +
+            "\n经党组会议酝酿，拟任人选：王建国（现任办公室主任）。\n")
+    found = [f.text for f in engine.screen(text_document(text)).findings if f.rule == "work.candidate_list"]
+    assert found == ["考察对象", "拟任人选：王建国（现任办公室主任）"]

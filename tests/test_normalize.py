@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +25,15 @@ MIXED = st.text(SIMPLIFIED + TRADITIONAL + FULL_WIDTH + ASCII + SPACES + INVISIB
 
 # what the normalizer may drop: the splitting characters, never letters, digits or Han characters
 REMOVABLE = set(SPACES + INVISIBLE + DOTS + "\u2002\u2003\u2009\u180e")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _loaded():
+    """OpenCC and numpy load once, outside hypothesis' per-example deadline."""
+    from screening.normalize import fold_width
+
+    normalize_text("國")
+    fold_width("Ａ" * 60_000)
 
 
 def _view(text: str):
@@ -127,3 +138,52 @@ def test_every_finding_points_at_its_original_text_and_planted_ids_are_found(eng
     assert any(normalize_text(f.text).replace(" ", "") == number for f in ids), (text, [f.text for f in report.findings])
     phones = [f for f in report.findings if f.rule == "pii.mobile"]
     assert any(normalize_text(f.text).replace(" ", "") == mobile for f in phones), (text, [f.text for f in report.findings])
+
+
+# -- the fast paths are the slow definitions, only faster ---------------------------------------------
+
+LONG_MIXED = st.text(SIMPLIFIED + TRADITIONAL + FULL_WIDTH + ASCII + SPACES + INVISIBLE + DOTS + "\n★，。",
+                     max_size=400)
+
+
+@settings(deadline=None)
+@given(LONG_MIXED)
+def test_removals_near_candidates_are_the_removals_of_the_whole_text(text):
+    from screening.normalize import _removable, removals
+
+    assert [m.span() for m in removals(text)] == [m.span() for m in _removable().finditer(text)]
+
+
+@settings(deadline=None)
+@given(LONG_MIXED)
+def test_width_folding_of_long_texts_is_the_translation_table(text):
+    from screening.normalize import _ARRAY_FOLD_MIN, _WIDTH_TABLE, fold_width
+
+    long = (text + "\n") * (_ARRAY_FOLD_MIN // (len(text) + 1) + 1)
+    assert fold_width(long) == long.translate(_WIDTH_TABLE) and fold_width(text) == text.translate(_WIDTH_TABLE)
+
+
+@settings(deadline=None)
+@given(LONG_MIXED)
+def test_converting_only_traditional_lines_is_converting_everything(text):
+    from screening.normalize import _convert, to_simplified
+
+    assert to_simplified(text) == _convert(text)
+
+
+def test_the_traditional_characters_inside_gb2312_are_the_ones_listed():
+    """What lets a GB 2312 line skip OpenCC: every character t2s changes is outside GB 2312 or listed."""
+    from screening.normalize import _T2S_IN_GB2312, _t2s
+
+    chars = [chr(c) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(*r)]
+    converted = _t2s().convert("\n".join(chars)).split("\n")
+    assert len(converted) == len(chars)
+    inside = set()
+    for char, simplified in zip(chars, converted):
+        if char != simplified:
+            try:
+                char.encode("gb2312")
+                inside.add(char)
+            except UnicodeEncodeError:
+                pass
+    assert inside == _T2S_IN_GB2312

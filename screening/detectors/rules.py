@@ -8,24 +8,31 @@ from screening.rules import REGEX_TIMEOUT_SECONDS, Rule, RuleSet
 from screening.types import Document, Explanation, Finding, Location, Source
 
 
-def _triggered(ruleset: RuleSet, text: str) -> tuple[set[int], list[tuple[int, int, int]]]:
-    """Rules whose keywords occur in `text`, and every keyword occurrence (index, start, end)."""
+Occurrence = tuple[int, int, int]      # keyword index, start, end
+
+
+def _triggered(ruleset: RuleSet, text: str) -> tuple[set[int], dict[int, list[Occurrence]]]:
+    """Rules whose keywords occur in `text` (or that need none), and each rule's keyword
+    occurrences in text order."""
     rules: set[int] = set(ruleset.always)
-    occurrences: list[tuple[int, int, int]] = []
+    by_rule: dict[int, list[Occurrence]] = {}
     if ruleset.automaton is not None:
-        for kw_index, start, end in ruleset.automaton.find_matches_as_indexes(text, overlapping=True):
-            occurrences.append((kw_index, start, end))
-            rules.update(ruleset.keyword_owners[kw_index][1])
-    return rules, occurrences
+        owners = ruleset.keyword_owners
+        for occurrence in ruleset.automaton.find_matches_as_indexes(text, overlapping=True):
+            for index in owners[occurrence[0]][1]:
+                by_rule.setdefault(index, []).append(occurrence)
+        rules.update(by_rule)
+    for occurrences in by_rule.values():
+        occurrences.sort(key=lambda o: (o[1], o[2], o[0]))
+    return rules, by_rule
 
 
-def _windows(text: str, index: int, occurrences, ruleset: RuleSet) -> list[tuple[int, int]]:
+def _windows(text: str, occurrences: list[Occurrence]) -> list[tuple[int, int]]:
     """Where a keyword-gated pattern runs: the line of each of its keywords' occurrences and the
     lines before and after it, merged. Windows end at a line end, so lookaheads see what they
     would see in the whole text (and lookbehinds may look before a window's start)."""
     spans: list[tuple[int, int]] = []
-    owners = ruleset.keyword_owners
-    for kw_index, start, end in sorted(o for o in occurrences if index in owners[o[0]][1]):
+    for _kw_index, start, end in occurrences:
         lo = text.rfind("\n", 0, max(0, text.rfind("\n", 0, start))) + 1
         hi = text.find("\n", text.find("\n", end) + 1) if text.find("\n", end) >= 0 else -1
         hi = len(text) if hi < 0 else hi
@@ -48,17 +55,17 @@ class RuleDetector:
 
     def detect_view(self, view: NormalizedView) -> Iterator[Finding]:
         text = view.text
-        rule_indexes, occurrences = _triggered(self.ruleset, text)
+        rule_indexes, by_rule = _triggered(self.ruleset, text)
         for index in sorted(rule_indexes):
             rule = self.ruleset.rules[index]
-            for start, end, pattern, keyword in self._candidates(rule, index, text, occurrences):
+            for start, end, pattern, keyword in self._candidates(rule, text, by_rule.get(index, [])):
                 finding = self._finding(rule, view, start, end, pattern, keyword)
                 if finding is not None:
                     yield finding
 
-    def _candidates(self, rule: Rule, index: int, text: str, occurrences):
+    def _candidates(self, rule: Rule, text: str, occurrences: list[Occurrence]):
         if rule.patterns:
-            windows = _windows(text, index, occurrences, self.ruleset) if rule.keywords else [(0, len(text))]
+            windows = _windows(text, occurrences) if rule.keywords else [(0, len(text))]
             for pattern in rule.patterns:
                 for lo, hi in windows:
                     for m in pattern.finditer(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS):
@@ -69,8 +76,7 @@ class RuleDetector:
             return
         owners = self.ruleset.keyword_owners
         for kw_index, start, end in occurrences:
-            if index in owners[kw_index][1]:
-                yield start, end, None, owners[kw_index][0]
+            yield start, end, None, owners[kw_index][0]
 
     def _finding(self, rule: Rule, view: NormalizedView, start: int, end: int,
                  pattern: str | None, keyword: str | None) -> Finding | None:
