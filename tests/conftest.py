@@ -1,6 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in benchmarks/, not asserted in tests: hypothesis' per-example deadline would
+# fail a correct property on a busy machine (CI shares its cores), so the suite runs without it.
+settings.register_profile("screening", deadline=None)
+settings.load_profile("screening")
 
 
 @pytest.fixture(scope="session")
