@@ -132,7 +132,7 @@ def _registrars():
     import importlib
 
     found = []
-    for module in ("screening.review.cli", "screening.models_cli", "screening.web.cli", "screening.sheet_cli"):
+    for module in ("screening.review.cli", "screening.model.cli", "screening.web.cli", "screening.sheet_cli"):
         try:
             found.append(importlib.import_module(module).register)
         except ModuleNotFoundError as exc:

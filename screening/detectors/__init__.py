@@ -26,7 +26,7 @@ def default_detectors(settings, ruleset) -> tuple[list[Detector], str]:
     if not settings.classifier:
         return detectors, "none"
     from screening.detectors.classifier import ClassifierDetector, load_model
-    from screening.training import Paths
+    from screening.model.training import Paths
 
     paths = Paths.default(settings.model_path)
     model = load_model(paths.artifact, paths.metadata)

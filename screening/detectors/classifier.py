@@ -10,7 +10,7 @@ from pathlib import Path
 from screening.errors import ModelError
 from screening.normalize import NormalizedView
 from screening.segment import segments
-from screening.textmodel import LABELS, feature_names, mean_coefficients, prepare
+from screening.model.textmodel import LABELS, feature_names, mean_coefficients, prepare
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
 _SKIP_PARTS = (PartKind.METADATA,)

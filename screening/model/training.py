@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.corpus import Passage, by_split, corpus_hash, load_corpus
-from screening.textmodel import LABELS, SENSITIVE, build_pipeline
+from screening.model.corpus import Passage, by_split, corpus_hash, load_corpus
+from screening.model.textmodel import LABELS, SENSITIVE, build_pipeline
 
 TARGET_PRECISION = 0.88
 # Real drafts are overwhelmingly publishable; the validation split is not (about half normal).
@@ -27,7 +27,7 @@ RANDOM_STATE = 0
 
 
 def models_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "models"
+    return Path(__file__).resolve().parents[2] / "models"
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def train(paths: Paths, feedback: list[Passage] = (), cv: bool = True) -> dict:
     joblib.dump(pipeline, paths.artifact, compress=3)
     metadata["train_seconds"] = round(time.time() - started, 1)
     paths.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    from screening.model_card import render_card
+    from screening.model.card import render_card
 
     paths.card.write_text(render_card(metadata), encoding="utf-8")
     return metadata

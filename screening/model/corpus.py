@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.textmodel import LABELS, prepare
+from screening.model.textmodel import LABELS, prepare
 
 KEYS = {"text", "label", "doc", "style", "provenance"}
 SPLITS = ("train", "validation", "test")

@@ -1,7 +1,7 @@
 """models/MODEL_CARD.md, rendered from the training metadata (never edited by hand)."""
 from __future__ import annotations
 
-NAMES = {"normal": "正常（可公开）", "personal_private": "个人隐私", "state_secret": "国家秘密", "work_secret": "工作秘密"}
+from screening.model.labels import NAMES
 
 
 def _table(block: dict) -> list[str]:
@@ -40,7 +40,7 @@ def render_card(meta: dict) -> str:
         f"test {meta['sizes']['test']}",
         f"- feedback passages from reviewers: {meta.get('feedback_passages', 0)}",
         "- Real published documents (`../shared`) are never used for fitting; they are used to measure",
-        "  false positives (see `tests/test_classifier_real_documents.py` and `benchmarks/`).",
+        "  false positives (see `tests/model/test_classifier_real_documents.py` and `benchmarks/`).",
         "",
         "## Thresholds",
         "A passage at or above the first threshold is a finding; below the second it is reported at",

@@ -6,8 +6,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from screening.corpus import Passage
-from screening.textmodel import LABELS
+from screening.model.corpus import Passage
+from screening.model.textmodel import LABELS
 
 KEY_CLASSES = ("state_secret", "work_secret")
 
@@ -42,7 +42,7 @@ def _key_f1(meta: dict) -> float:
 
 
 def cmd_train(args) -> int:
-    from screening.training import Paths, train, up_to_date
+    from screening.model.training import Paths, train, up_to_date
 
     paths = Paths.default(Path(args.models) if args.models else None)
     if args.if_changed and not args.with_feedback and up_to_date(paths):

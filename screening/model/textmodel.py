@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
+from screening.model.labels import LABELS, SENSITIVE  # noqa: F401  (re-exported for pickles)
 from screening.normalize import fold
 
-LABELS = ("normal", "personal_private", "state_secret", "work_secret")
-SENSITIVE = ("state_secret", "work_secret", "personal_private")
 _DIGITS = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from screening.corpus import by_split, load_corpus
+from screening.model.corpus import by_split, load_corpus
 from screening.detectors.classifier import load_model
 from screening.errors import ModelError
 from screening.pipeline import text_document
 from screening.segment import segments
-from screening.training import Paths, train
+from screening.model.training import Paths, train
 from screening.types import Part, PartKind, Source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = Paths.default()
 
 
@@ -43,7 +43,7 @@ def test_split_is_by_document_and_no_passage_is_in_two_splits():
     for p in passages:
         splits_of_doc.setdefault(p.doc, set()).add(p.split)
     assert all(len(s) == 1 for s in splits_of_doc.values())
-    from screening.textmodel import prepare
+    from screening.model.textmodel import prepare
 
     seen: dict[str, str] = {}
     for p in passages:
