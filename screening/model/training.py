@@ -1,51 +1,117 @@
-"""Train, evaluate and write the classifier artifact, its metadata and the model card.
+"""Train, evaluate and write the classifier, its metadata and the model card.
 
-    screening train [--if-changed] [--with-feedback FILE.jsonl]
+    screening train [--if-changed] [--with-feedback FILE.jsonl] [--select]
 
-Deterministic: fixed seeds, single-threaded solvers. The test split is scored once,
-for the card; thresholds are chosen on the validation split for a target precision.
+A class-balanced one-vs-rest linear SVM (liblinear) over hashed character n-grams and
+vocabulary words (`features`), fit on the columns the corpus uses; deterministic (fixed
+random_state, single-threaded). Its margins become probabilities by a per-class logistic
+(Platt) fit on out-of-fold margins of a cross-validation grouped by source document over the
+training and validation splits; the same out-of-fold probabilities set the thresholds: the
+medium threshold of each class is the point where MEDIUM_RECALL of its passages are found,
+the low (hint) threshold where LOW_RECALL are. The test split is scored once, for the card.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from screening.model.artifact import SCHEMA, Paths
 from screening.model.corpus import Passage, by_split, corpus_hash, load_corpus
-from screening.model.textmodel import LABELS, SENSITIVE, build_pipeline
+from screening.model.features import build_vocabulary, passages_matrix
+from screening.model.labels import LABELS, SENSITIVE
 
-TARGET_PRECISION = 0.88
-# Real drafts are overwhelmingly publishable; the validation split is not (about half normal).
-# The threshold for reporting a passage at medium severity is chosen for the precision a
-# reviewer would see on real documents, assuming DEPLOYMENT_PREVALENCE of their sentences are
-# sensitive: each normal validation passage is counted as many times as that prior requires.
-# Below it, down to the plain threshold, passages are reported at low severity as hints.
-DEPLOYMENT_PREVALENCE = 0.01
-RANDOM_STATE = 0
-
-
-def models_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "models"
+MEDIUM_RECALL = 0.90
+LOW_RECALL = 0.94
+HIGH_PRECISION = 0.97         # state_secret at high severity: out-of-fold precision at least this
+FOLDS = 5
 
 
 @dataclass(frozen=True)
-class Paths:
-    data: Path
-    artifact: Path
-    metadata: Path
-    card: Path
+class Config:
+    """A model choice, compared by grouped cross-validation (`screening train --select`)."""
+    C: float = 0.5
+    chars: bool = True        # hashed character n-grams
+    words: bool = True        # vocabulary words and cues
 
-    @classmethod
-    def default(cls, root: Path | None = None) -> "Paths":
-        root = root or models_dir()
-        return cls(root / "data", root / "classifier.joblib", root / "classifier.json", root / "MODEL_CARD.md")
+    def label(self) -> str:
+        kinds = "+".join(k for k, on in (("chars", self.chars), ("words", self.words)) if on)
+        return f"{kinds} C={self.C:g}"
 
 
-def code_files() -> list[Path]:
+CHOSEN = Config()
+CANDIDATES = (Config(chars=False), Config(words=False), Config(C=0.1), CHOSEN, Config(C=2.0))
+
+
+def code_files() -> list:
+    from pathlib import Path
+
     here = Path(__file__).resolve().parent
-    return [here / "textmodel.py", here / "training.py", here / "corpus.py"]
+    return [here / "features.py", here / "training.py", here / "corpus.py"]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    weights: object       # (features, classes) float32, zero for columns the corpus never used
+    bias: object          # (classes,)
+
+    def margins(self, matrix):
+        import numpy as np
+
+        return np.asarray(matrix @ self.weights, dtype=np.float64) + self.bias
+
+
+def fit(matrix, gold: list[str], config: Config = CHOSEN) -> Fitted:
+    import numpy as np
+    from sklearn.svm import LinearSVC
+
+    from screening.model.features import N_HASH
+
+    used = np.unique(matrix.indices)
+    if not config.chars:
+        used = used[used >= N_HASH]
+    if not config.words:
+        used = used[used < N_HASH]
+    model = LinearSVC(C=config.C, class_weight="balanced", random_state=0, max_iter=2000)
+    model.fit(matrix[:, used], gold)
+    assert list(model.classes_) == list(LABELS), model.classes_
+    weights = np.zeros((matrix.shape[1], len(LABELS)), dtype=np.float32)
+    weights[used] = model.coef_.T
+    return Fitted(weights, model.intercept_.astype(np.float64))
+
+
+def out_of_fold(matrix, gold: list[str], groups: list[str], config: Config = CHOSEN, folds: int = FOLDS):
+    """Margins of every passage from a model that never saw its source document."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    margins = np.zeros((len(gold), len(LABELS)))
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(gold, gold, groups):
+        fitted = fit(matrix[train_idx], [gold[i] for i in train_idx], config)
+        margins[test_idx] = fitted.margins(matrix[test_idx])
+    return margins
+
+
+def calibrate(margins, gold: list[str]) -> dict[str, list[float]]:
+    """Per class, (a, b) of p = sigmoid(a·margin + b), fit on out-of-fold margins."""
+    from sklearn.linear_model import LogisticRegression
+
+    out = {}
+    for k, label in enumerate(LABELS):
+        y = [g == label for g in gold]
+        platt = LogisticRegression(C=1e4).fit(margins[:, [k]], y)
+        out[label] = [round(float(platt.coef_[0][0]), 6), round(float(platt.intercept_[0]), 6)]
+    return out
+
+
+def calibrated(margins, calibration: dict[str, list[float]]):
+    import numpy as np
+
+    a = np.array([calibration[label][0] for label in LABELS])
+    b = np.array([calibration[label][1] for label in LABELS])
+    return 1.0 / (1.0 + np.exp(-(margins * a + b)))
 
 
 def decide(probabilities, thresholds: dict[str, float]) -> list[str]:
@@ -53,40 +119,39 @@ def decide(probabilities, thresholds: dict[str, float]) -> list[str]:
     labels = []
     for row in probabilities:
         best, best_p = "normal", 0.0
-        for index, label in enumerate(LABELS):
-            p = float(row[index])
-            if label in thresholds and p >= thresholds[label] and p > best_p:
+        for label, t in thresholds.items():
+            p = float(row[LABELS.index(label)])
+            if p >= t and p > best_p:
                 best, best_p = label, p
         labels.append(best)
     return labels
 
 
-def choose_thresholds(probabilities, gold: list[str], target: float = TARGET_PRECISION,
-                      normal_weight: float = 1.0) -> dict[str, float]:
-    """Per sensitive class, the lowest threshold whose precision on `gold` reaches the target,
-    counting each false alarm on a `normal` passage `normal_weight` times."""
-    thresholds = {}
-    for label in SENSITIVE:
-        index = LABELS.index(label)
-        chosen = 0.99
-        for t in [x / 100 for x in range(30, 100)]:
-            predicted = [i for i, row in enumerate(probabilities) if row[index] >= t]
-            if len(predicted) < 5:
-                break
-            hits = sum(gold[i] == label for i in predicted)
-            alarms = sum((normal_weight if gold[i] == "normal" else 1) for i in predicted if gold[i] != label)
-            if hits / (hits + alarms) >= target:
-                chosen = t
-                break
-        thresholds[label] = chosen
-    return thresholds
+def recall_threshold(probabilities, gold: list[str], label: str, recall: float) -> float:
+    """The highest threshold at which `recall` of the `label` passages have p(label) at or above it."""
+    import numpy as np
+
+    mine = np.sort(probabilities[[i for i, g in enumerate(gold) if g == label], LABELS.index(label)])
+    if not len(mine):
+        return 0.5
+    k = int(np.floor((1 - recall) * len(mine)))
+    return float(np.floor(mine[k] * 1000) / 1000)
 
 
-def normal_weight(gold: list[str], prevalence: float = DEPLOYMENT_PREVALENCE) -> float:
-    """How many times a normal passage counts so that the split has the deployment prior."""
-    normal = sum(g == "normal" for g in gold)
-    sensitive = len(gold) - normal
-    return ((1 - prevalence) / prevalence) / (normal / sensitive)
+def precision_threshold(probabilities, gold: list[str], label: str, precision: float) -> float:
+    index = LABELS.index(label)
+    for t in [x / 100 for x in range(50, 100)]:
+        picked = [g for row, g in zip(probabilities, gold) if row[index] >= t]
+        if picked and sum(g == label for g in picked) / len(picked) >= precision:
+            return t
+    return 0.99
+
+
+def thresholds_from(probabilities, gold: list[str]) -> dict:
+    medium = {label: recall_threshold(probabilities, gold, label, MEDIUM_RECALL) for label in SENSITIVE}
+    low = {label: min(medium[label], recall_threshold(probabilities, gold, label, LOW_RECALL)) for label in SENSITIVE}
+    high = max(medium["state_secret"], precision_threshold(probabilities, gold, "state_secret", HIGH_PRECISION))
+    return {"low": low, "medium": medium, "high": high}
 
 
 def scores(gold: list[str], predicted: list[str]) -> dict:
@@ -99,78 +164,91 @@ def scores(gold: list[str], predicted: list[str]) -> dict:
     return {"per_class": per_class, "confusion_matrix": matrix, "labels": list(LABELS)}
 
 
-def cross_validated(passages: list[Passage], folds: int = 5) -> dict:
-    """Grouped k-fold macro-F1 on the training split (documents never straddle folds)."""
+def select(paths: Paths, folds: int = 3) -> list[dict]:
+    """Grouped cross-validation (by source document) of every candidate configuration:
+    macro F1 and the medium-threshold recall/precision of the two secret classes."""
     from sklearn.metrics import f1_score
-    from sklearn.model_selection import GroupKFold
 
-    texts = [p.text for p in passages]
-    gold = [p.label for p in passages]
-    groups = [p.doc for p in passages]
-    results = []
-    for train_idx, test_idx in GroupKFold(n_splits=folds).split(texts, gold, groups):
-        pipe = build_pipeline(RANDOM_STATE).fit([texts[i] for i in train_idx], [gold[i] for i in train_idx])
-        predicted = pipe.predict([texts[i] for i in test_idx])
-        results.append(f1_score([gold[i] for i in test_idx], predicted, average="macro"))
-    return {"folds": folds, "macro_f1_mean": round(sum(results) / len(results), 4),
-            "macro_f1_per_fold": [round(x, 4) for x in results]}
+    passages = [p for p in load_corpus(paths.data) if p.split != "test"]
+    vocabulary = build_vocabulary(p.text for p in passages)
+    matrix = passages_matrix([p.text for p in passages], vocabulary)
+    gold, groups = [p.label for p in passages], [p.doc for p in passages]
+    rows = []
+    for config in CANDIDATES:
+        margins = out_of_fold(matrix, gold, groups, config, folds)
+        probabilities = calibrated(margins, calibrate(margins, gold))
+        predicted = decide(probabilities, {label: 0.5 for label in SENSITIVE})
+        rows.append({"config": config.label(), "chosen": config == CHOSEN,
+                     "macro_f1": round(float(f1_score(gold, predicted, average="macro")), 4)})
+    return rows
 
 
 def train(paths: Paths, feedback: list[Passage] = (), cv: bool = True) -> dict:
-    import joblib
+    import numpy as np
     import sklearn
 
     started = time.time()
     passages = load_corpus(paths.data)
-    train_set = by_split(passages, "train") + list(feedback)
-    validation, test = by_split(passages, "validation"), by_split(passages, "test")
-    pipeline = build_pipeline(RANDOM_STATE).fit([p.text for p in train_set], [p.label for p in train_set])
-    assert list(pipeline.classes_) == list(LABELS), pipeline.classes_
-    validation_probabilities = pipeline.predict_proba([p.text for p in validation])
-    validation_gold = [p.label for p in validation]
-    thresholds = choose_thresholds(validation_probabilities, validation_gold)
-    medium = choose_thresholds(validation_probabilities, validation_gold, target=0.9,
-                               normal_weight=normal_weight(validation_gold))
-    medium = {label: max(medium[label], thresholds[label]) for label in thresholds}
-    test_predicted = decide(pipeline.predict_proba([p.text for p in test]), thresholds)
+    fitting = [p for p in passages if p.split != "test"] + list(feedback)
+    test = by_split(passages, "test")
+    vocabulary = build_vocabulary(p.text for p in fitting)
+    matrix = passages_matrix([p.text for p in fitting], vocabulary)
+    gold = [p.label for p in fitting]
+    if cv:
+        margins = out_of_fold(matrix, gold, [p.doc for p in fitting])
+        calibration = calibrate(margins, gold)
+        oof = calibrated(margins, calibration)
+        thresholds = thresholds_from(oof, gold)
+        grouped_cv = {"folds": FOLDS, "low": scores(gold, decide(oof, thresholds["low"])),
+                      "medium": scores(gold, decide(oof, thresholds["medium"]))}
+    else:
+        thresholds = {"low": {label: 0.5 for label in SENSITIVE}, "medium": {label: 0.7 for label in SENSITIVE},
+                      "high": 0.95}
+        grouped_cv = None
+        calibration = {label: [1.0, 0.0] for label in LABELS}
+    fitted = fit(matrix, gold)
+    weights = fitted.weights
+    test_probabilities = calibrated(fitted.margins(passages_matrix([p.text for p in test], vocabulary)), calibration)
+    test_gold = [p.label for p in test]
+    for path in paths.artifacts:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(paths.weights, weights)
+    paths.vocabulary.write_text("\n".join(vocabulary.words), encoding="utf-8")
+    digest = hashlib.sha256(paths.weights.read_bytes() + paths.vocabulary.read_bytes()).hexdigest()
     metadata = {
-        "schema": "screening.model/1",
+        "schema": SCHEMA,
         "labels": list(LABELS),
+        "config": CHOSEN.label(),
+        "bias": [round(float(b), 6) for b in fitted.bias],
+        "calibration": calibration,
         "thresholds": thresholds,
-        "medium_thresholds": medium,
-        "target_precision": TARGET_PRECISION,
-        "deployment_prevalence": DEPLOYMENT_PREVALENCE,
-        "deployment_normal_weight": round(normal_weight(validation_gold), 1),
+        "model_sha256": digest,
         "corpus_sha256": corpus_hash(paths.data, *code_files()),
         "feedback_passages": len(feedback),
-        "sizes": {split: len(by_split(passages, split)) for split in ("train", "validation", "test")},
+        "vocabulary_words": vocabulary.size,
+        "sizes": {"fitting": len(fitting), "test": len(test)},
         "class_counts": {label: sum(p.label == label for p in passages) for label in LABELS},
-        "validation": scores(validation_gold, decide(validation_probabilities, thresholds)),
-        "test": scores([p.label for p in test], test_predicted),
-        "test_medium": scores([p.label for p in test], decide(pipeline.predict_proba([p.text for p in test]), medium)),
-        "cross_validation": cross_validated(by_split(passages, "train")) if cv else None,
-        "versions": {"sklearn": sklearn.__version__, "python": platform.python_version(),
-                     "jieba": __import__("jieba").__version__, "joblib": joblib.__version__},
-        "random_state": RANDOM_STATE,
+        "documents": len({p.doc for p in passages}),
+        "grouped_cv": grouped_cv,
+        "test": scores(test_gold, decide(test_probabilities, thresholds["low"])),
+        "test_medium": scores(test_gold, decide(test_probabilities, thresholds["medium"])),
+        "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__, "python": platform.python_version()},
     }
-    paths.artifact.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(pipeline, paths.artifact, compress=3)
-    metadata["train_seconds"] = round(time.time() - started, 1)
     paths.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     from screening.model.card import render_card
 
     paths.card.write_text(render_card(metadata), encoding="utf-8")
+    metadata["train_seconds"] = round(time.time() - started, 1)   # in the ignored build folder only, not the card
+    paths.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return metadata
 
 
 def up_to_date(paths: Paths) -> bool:
-    import sklearn
+    from screening.errors import ModelError
+    from screening.model.artifact import read_metadata
 
-    if not (paths.artifact.exists() and paths.metadata.exists()):
-        return False
     try:
-        meta = json.loads(paths.metadata.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+        meta = read_metadata(paths)
+    except ModelError:
         return False
-    return (meta.get("corpus_sha256") == corpus_hash(paths.data, *code_files())
-            and meta.get("versions", {}).get("sklearn") == sklearn.__version__)
+    return meta.get("corpus_sha256") == corpus_hash(paths.data, *code_files())
