@@ -19,8 +19,10 @@ RELEASED_SHIFT = -1.5
 
 _ATTRIBUTE = re.compile(r"公开(?:属性|方式|类别|形式)\s*[:：]\s*(主动公开|依申请公开|不予公开|不公开|免予公开)")
 _PORTAL = re.compile(r"(?:发布(?:日期|时间|机构)|索引号|信息来源|文章来源|发文机关)\s*[:：]")
+# Read in the title (the document name and its first non-empty line), where a genre names itself.
 PUBLISHED_GENRES = ("政府工作报告", "新闻发布会", "新闻发布", "答记者问", "统计公报", "政策解读", "白皮书",
-                    "公告", "通告", "公示", "决算报告", "预算执行情况", "工作动态", "简报")
+                    "公告", "通告", "公示", "决算报告", "预算执行情况", "工作动态", "代表大会上的报告", "条例",
+                    "实施细则", "管理办法", "暂行办法", "暂行规定", "决议")
 INTERNAL_GENRES = ("会议纪要", "纪要", "请示", "情况反映", "专报", "谈话记录", "讨论稿", "送审稿", "内部通报")
 _RELEASE = re.compile(r"发布|公布|公报|数据显示|统计显示|据统计|据初步统计")
 _UNRELEASED = re.compile(r"(?:尚未|未经|未|暂不|不得|不宜)(?:审定)?(?:发布|公布)|(?:发布|公布)前|初步核算|预计")
@@ -47,16 +49,16 @@ def significant_figures(text: str) -> frozenset[str]:
 def document_context(doc: Document) -> DocumentContext:
     body = [p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER)]
     whole = "\n".join(body)
-    head = doc.name + "\n" + whole[:_HEAD_CHARS]
+    title = doc.name + "\n" + next((line.strip() for line in whole[:_HEAD_CHARS].split("\n") if line.strip()), "")
     attribute = _ATTRIBUTE.search(whole)
     shift, reason = 0.0, None
     if attribute and attribute.group(1) == "主动公开":
         shift, reason = PUBLISHED_SHIFT, "文件标明公开属性为主动公开"
     elif attribute:
         shift, reason = INTERNAL_SHIFT, f"文件标明公开属性为{attribute.group(1)}"
-    elif (genre := next((g for g in INTERNAL_GENRES if g in head), None)):
+    elif (genre := next((g for g in INTERNAL_GENRES if g in title), None)):
         shift, reason = INTERNAL_SHIFT, f"文件性质为{genre}（内部文稿）"
-    elif (genre := next((g for g in PUBLISHED_GENRES if g in head), None)):
+    elif (genre := next((g for g in PUBLISHED_GENRES if g in title), None)):
         shift, reason = PUBLISHED_SHIFT, f"文件性质为{genre}（公开发布类）"
     elif _PORTAL.search(whole[:2000]):
         shift, reason = PUBLISHED_SHIFT, "文件带有网站发布信息（发布日期、索引号等）"

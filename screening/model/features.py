@@ -23,6 +23,7 @@ from screening.normalize import fold
 HASH_BITS = 20
 N_HASH = 1 << HASH_BITS
 NGRAMS = (1, 2, 3)
+SCALE_POWER = 0.5     # each row is scaled by 1/(its number of features)**SCALE_POWER (1.0 underfits: grouped CV)
 
 # Cue phrases: the status words that carry a secret ("not yet", "to be", "internal") and their
 # published counterparts. Always in the vocabulary (their weights are learned, not set).
@@ -39,14 +40,23 @@ CUES = (
     "考试大纲", "新闻发布会", "统计公报", "数据显示", "依法公开", "主动公开",
 )
 
-_MASK = str.maketrans({**{d: "0" for d in "0123456789"}, "\t": " ", "\n": " ", "\r": " ", "\u3000": " "})
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")     # a vocabulary word: CJK characters only (no digit, no punctuation)
 
 
 def mask(text: str) -> str:
     """Width/script folded, digits → 0, whitespace → space; same length as `text`."""
+    return masked_codes(text)[0]
+
+
+def masked_codes(text: str):
+    """(masked text, its code points as uint64)."""
+    import numpy as np
+
     folded = fold(text)
-    return (folded if len(folded) == len(text) else text).translate(_MASK)
+    codes = np.frombuffer((folded if len(folded) == len(text) else text).encode("utf-32-le"), dtype=np.uint32).copy()
+    codes[(codes >= 0x31) & (codes <= 0x39)] = 0x30
+    codes[(codes == 9) | (codes == 10) | (codes == 13) | (codes == 0x3000)] = 0x20
+    return codes.tobytes().decode("utf-32-le"), codes.astype(np.uint64)
 
 
 def prepare(text: str) -> str:
@@ -110,25 +120,49 @@ def featurize(text: str, starts: Sequence[int], ends: Sequence[int], vocabulary:
     (sorted, disjoint) of the masked `text`; scale[row] = 1/sqrt(features of that row)."""
     import numpy as np
 
-    masked = mask(text)
+    masked, codes = masked_codes(text)
     starts = np.asarray(starts, dtype=np.int64)
     ends = np.asarray(ends, dtype=np.int64)
-    codes = np.frombuffer(masked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     rows, cols = [], []
     for n in NGRAMS:
         if len(codes) < n:
             continue
         ids = _char_ids(codes, n)
         _inside(np.arange(len(ids)), n, ids, starts, ends, rows, cols)
+    word_matches(masked, starts, ends, vocabulary, rows, cols)
+    rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(rows, minlength=len(starts)).astype(np.float64)
+    scale = 1.0 / np.maximum(counts, 1.0) ** SCALE_POWER
+    return rows, cols, scale
+
+
+def word_matches(masked: str, starts, ends, vocabulary: Vocabulary, rows: list, cols: list) -> None:
+    """(row, column) of every vocabulary word lying wholly inside a span."""
+    import numpy as np
+
     matches = vocabulary.automaton.find_matches_as_indexes(masked, overlapping=True) if vocabulary.size else []
     if matches:
         found = np.asarray(matches, dtype=np.int64)
         _inside(found[:, 1], found[:, 2] - found[:, 1], found[:, 0] + N_HASH, starts, ends, rows, cols)
-    rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    counts = np.bincount(rows, minlength=len(starts)).astype(np.float64)
-    scale = 1.0 / np.sqrt(np.maximum(counts, 1.0))
-    return rows, cols, scale
+
+
+def char_sums(codes, starts, ends, weights):
+    """Per span, the sum of the weight rows of its character n-grams and their number: the same
+    as summing `featurize`'s character columns, by cumulative sums over the part text."""
+    import numpy as np
+
+    total = np.zeros((len(starts), weights.shape[1]))
+    count = np.zeros(len(starts))
+    for n in NGRAMS:
+        if len(codes) < n:
+            continue
+        c = np.zeros((len(codes) - n + 2, weights.shape[1]))
+        np.cumsum(weights[_char_ids(codes, n)], axis=0, dtype=np.float64, out=c[1:])
+        last = np.maximum(ends - n + 1, starts)
+        total += c[last] - c[starts]
+        count += last - starts
+    return total, count
 
 
 def _inside(at, length, ids, starts, ends, rows: list, cols: list) -> None:

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from screening.model.artifact import Paths, read_metadata
 from screening.model.context import RELEASED_SHIFT, DocumentContext
-from screening.model.features import N_HASH, Vocabulary
+from screening.model.features import N_HASH, SCALE_POWER, Vocabulary
 from screening.model.labels import LABELS
 
 NORMAL = LABELS.index("normal")
@@ -53,7 +53,7 @@ class Model:
         import numpy as np
 
         meta = read_metadata(paths)
-        weights = np.load(paths.weights, mmap_mode="r")
+        weights = np.load(paths.weights, mmap_mode="r").view(np.ndarray)   # mapped, indexed as an array
         words = tuple(paths.vocabulary.read_text(encoding="utf-8").split("\n"))
         vocabulary = Vocabulary(words if words != ("",) else ())
         if weights.shape != (N_HASH + vocabulary.size, len(LABELS)):
@@ -65,39 +65,59 @@ class Model:
                    meta["model_sha256"][:12])
 
     def margins(self, text: str, starts: Sequence[int], ends: Sequence[int]):
-        """(margins (n, classes), features) for the spans of `text`."""
+        """(margins (n, classes), word features) for the spans of `text`: character n-grams by
+        cumulative sums over the text, vocabulary words by their matches (`features.featurize`
+        gives the same sums one feature at a time)."""
         import numpy as np
 
-        from screening.model.features import featurize
+        from screening.model.features import char_sums, masked_codes, word_matches
 
-        rows, cols, scale = featurize(text, starts, ends, self.vocabulary)
-        gathered = np.asarray(self.weights[cols], dtype=np.float64)
-        out = np.empty((len(starts), len(LABELS)))
-        for k in range(len(LABELS)):
-            out[:, k] = np.bincount(rows, weights=gathered[:, k], minlength=len(starts))
-        return out * scale[:, None] + self.bias, (rows, cols, scale)
+        starts = np.asarray(starts, dtype=np.int64)
+        ends = np.asarray(ends, dtype=np.int64)
+        masked, codes = masked_codes(text)
+        total, count = char_sums(codes, starts, ends, self.weights)
+        rows, cols = [], []
+        word_matches(masked, starts, ends, self.vocabulary, rows, cols)
+        rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        if len(rows):
+            gathered = self.weights[cols]
+            for k in range(total.shape[1]):
+                total[:, k] += np.bincount(rows, weights=gathered[:, k], minlength=len(starts))
+            count += np.bincount(rows, minlength=len(starts))
+        scale = 1.0 / np.maximum(count, 1.0) ** SCALE_POWER
+        return total * scale[:, None] + self.bias, (rows, cols, scale)
 
     def score(self, text: str, starts: Sequence[int], ends: Sequence[int], context: DocumentContext,
               content: Sequence[int]) -> list[Scored]:
+        """The sentences (spans of `text`) with a sensitive label at hint level or above."""
         import numpy as np
 
         margins, (rows, cols, scale) = self.margins(text, starts, ends)
         logits = margins * self.calibration[0] + self.calibration[1]
-        shifts = np.full(len(starts), context.shift)
-        released = {i for i in range(len(starts)) if context.released and
-                    context.figures_released(text[starts[i]:ends[i]])}
-        for i in released:
-            shifts[i] = min(shifts[i], 0.0) + RELEASED_SHIFT
-        logits[:, _SENSITIVE_COLUMNS] += shifts[:, None]
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        words = _WordIndex(rows, cols)
         out = []
-        for i in range(len(starts)):
-            label, p = self._decide(probabilities[i])
-            severity = self._severity(label, p, content[i], shifts[i]) if label else None
-            words = self.reasons(rows, cols, scale, i, label) if label else ()
-            reason = ("文中其他处已作为公开数据发布同一数字" if i in released else context.reason) if shifts[i] else None
-            out.append(Scored(starts[i], ends[i], label, p, severity, words, reason))
+        for i in self._over_low(logits + context.shift):
+            shift, reason = context.shift, context.reason
+            if context.released and context.figures_released(text[starts[i]:ends[i]]):
+                shift, reason = min(shift, 0.0) + RELEASED_SHIFT, "文中其他处已作为公开数据发布同一数字"
+            row = 1.0 / (1.0 + np.exp(-(logits[i] + shift)))
+            label, p = self._decide(row)
+            if label is None:
+                continue
+            severity = self._severity(label, p, content[i], shift)
+            out.append(Scored(starts[i], ends[i], label, p, severity,
+                              self.reasons(words, scale, i, label), reason if shift else None))
         return out
+
+    def _over_low(self, logits) -> list[int]:
+        """Rows where some sensitive class reaches its hint threshold (vectorized)."""
+        import numpy as np
+
+        low = np.array([self.thresholds.low.get(label, np.inf) for label in LABELS])
+        low = np.clip(low, 1e-12, 1 - 1e-12)
+        limit = np.log(low / (1 - low))      # the threshold as a logit
+        return (logits >= limit).any(axis=1).nonzero()[0].tolist()
 
     def _decide(self, row) -> tuple[str | None, float]:
         best, best_p = None, 0.0
@@ -115,26 +135,43 @@ class Model:
             return "high"
         return "medium"
 
-    def reasons(self, rows, cols, scale, row: int, label: str, top: int = 5) -> tuple[str, ...]:
+    def reasons(self, words: "_WordIndex", scale, row: int, label: str, top: int = 5) -> tuple[str, ...]:
         """The vocabulary words of sentence `row` that pushed it towards `label` most."""
         import numpy as np
 
-        mine = (rows == row) & (cols >= N_HASH)
-        if not mine.any():
+        columns = words.of(row)
+        if not len(columns):
             return ()
-        columns, counts = np.unique(cols[mine], return_counts=True)
+        columns, counts = np.unique(columns, return_counts=True)
         k = LABELS.index(label)
         w = np.asarray(self.weights[columns], dtype=np.float64)
         contribution = (w[:, k] - w[:, NORMAL]) * counts * scale[row]
-        words: list[str] = []
+        chosen: list[str] = []
         for index in np.argsort(-contribution, kind="stable"):
-            if contribution[index] <= 0 or len(words) >= top:
+            if contribution[index] <= 0 or len(chosen) >= top:
                 break
             word = self.vocabulary.words[int(columns[index]) - N_HASH]
-            if not any(word in w2 or w2 in word for w2 in words):
-                words.append(word)
-        return tuple(words)
+            if not any(word in w2 or w2 in word for w2 in chosen):
+                chosen.append(word)
+        return tuple(chosen)
 
+
+class _WordIndex:
+    """The vocabulary-word columns of each row, grouped once."""
+
+    def __init__(self, rows, cols) -> None:
+        import numpy as np
+
+        mine = cols >= N_HASH
+        order = np.argsort(rows[mine], kind="stable")
+        self.rows = rows[mine][order]
+        self.cols = cols[mine][order]
+
+    def of(self, row: int):
+        import numpy as np
+
+        lo, hi = np.searchsorted(self.rows, [row, row + 1])
+        return self.cols[lo:hi]
 
 
 def raise_corrupt(paths: Paths):

@@ -23,9 +23,14 @@ from screening.model.corpus import Passage, by_split, corpus_hash, load_corpus
 from screening.model.features import build_vocabulary, passages_matrix
 from screening.model.labels import LABELS, SENSITIVE
 
-MEDIUM_RECALL = 0.90
-LOW_RECALL = 0.94
-HIGH_PRECISION = 0.97         # state_secret at high severity: out-of-fold precision at least this
+# The severity thresholds of each class, on out-of-fold probabilities: medium where MEDIUM_RECALL
+# of the class's passages are found, unless that flags more than MEDIUM_NORMAL_RATE of the normal
+# passages (then the threshold that flags just that many); the hint band likewise below it.
+MEDIUM_RECALL = 0.85
+MEDIUM_NORMAL_RATE = 0.01
+LOW_RECALL = 0.87
+LOW_NORMAL_RATE = 0.0125
+HIGH_PRECISION = 0.99         # state_secret at high severity: out-of-fold precision at least this
 FOLDS = 5
 
 
@@ -147,9 +152,21 @@ def precision_threshold(probabilities, gold: list[str], label: str, precision: f
     return 0.99
 
 
+def normal_rate_threshold(probabilities, gold: list[str], label: str, rate: float) -> float:
+    """The threshold at which `rate` of the normal passages have p(label) at or above it."""
+    import numpy as np
+
+    normal = probabilities[[i for i, g in enumerate(gold) if g == "normal"], LABELS.index(label)]
+    return float(np.ceil(np.quantile(normal, 1 - rate) * 1000) / 1000) if len(normal) else 0.5
+
+
 def thresholds_from(probabilities, gold: list[str]) -> dict:
-    medium = {label: recall_threshold(probabilities, gold, label, MEDIUM_RECALL) for label in SENSITIVE}
-    low = {label: min(medium[label], recall_threshold(probabilities, gold, label, LOW_RECALL)) for label in SENSITIVE}
+    def point(label: str, recall: float, rate: float) -> float:
+        return max(recall_threshold(probabilities, gold, label, recall),
+                   normal_rate_threshold(probabilities, gold, label, rate))
+
+    medium = {label: point(label, MEDIUM_RECALL, MEDIUM_NORMAL_RATE) for label in SENSITIVE}
+    low = {label: min(medium[label], point(label, LOW_RECALL, LOW_NORMAL_RATE)) for label in SENSITIVE}
     high = max(medium["state_secret"], precision_threshold(probabilities, gold, "state_secret", HIGH_PRECISION))
     return {"low": low, "medium": medium, "high": high}
 
