@@ -88,9 +88,9 @@ def cmd_check(args) -> int:
     settings = Settings(classifier=not args.no_classifier,
                         extra_rules_dirs=tuple(Path(d) for d in args.rules or ()))
     try:
-        from screening.engine import build_engine
+        from screening.engine import cached_engine
 
-        build_engine(settings)  # fail loudly on a broken rule file or model before screening anything
+        cached_engine(settings)  # fail loudly on a broken rule file or model before screening anything
     except Exception as exc:  # noqa: BLE001 - reported to the user, exit 2
         print(f"screening: 无法加载规则或模型：{exc}", file=sys.stderr)
         return 2
@@ -111,7 +111,9 @@ def cmd_check(args) -> int:
     return exit_status(reports, args.fail_on)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(others: bool = True) -> argparse.ArgumentParser:
+    """The parser; `others=False` leaves out the subcommands of other modules (the review
+    database, the web service), so that `screening check` starts without importing them."""
     parser = argparse.ArgumentParser(prog="screening", description="政府信息公开前的保密审查")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="审查文件（docx、pdf、txt、html，或整个文件夹）")
@@ -122,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", action="append", metavar="DIR", help="追加本单位的规则目录（可多次）")
     check.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
     check.set_defaults(func=cmd_check)
-    for register in _registrars():
+    for register in _registrars() if others else ():
         register(sub)
     return parser
 
@@ -132,7 +134,7 @@ def _registrars():
     import importlib
 
     found = []
-    for module in ("screening.review.cli", "screening.models_cli", "screening.web.cli", "screening.sheet_cli"):
+    for module in ("screening.review.cli", "screening.model.cli", "screening.web.cli", "screening.sheet_cli"):
         try:
             found.append(importlib.import_module(module).register)
         except ModuleNotFoundError as exc:
@@ -142,7 +144,8 @@ def _registrars():
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(others=argv[:1] != ["check"]).parse_args(argv)
     return args.func(args)
 
 

@@ -25,10 +25,10 @@ def default_detectors(settings, ruleset) -> tuple[list[Detector], str]:
     detectors: list[Detector] = [RuleDetector(ruleset), HiddenContentDetector()]
     if not settings.classifier:
         return detectors, "none"
-    from screening.detectors.classifier import ClassifierDetector, load_model
-    from screening.training import Paths
+    from screening.detectors.classifier import ClassifierDetector
+    from screening.model.artifact import Paths
+    from screening.model.predict import LazyModel
 
-    paths = Paths.default(settings.model_path)
-    model = load_model(paths.artifact, paths.metadata)
+    model = LazyModel(Paths.default(settings.model_path))   # metadata checked now, weights mapped when needed
     detectors.append(ClassifierDetector(model))
     return detectors, model.version

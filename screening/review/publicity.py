@@ -16,6 +16,13 @@ _PRECEDENCE = ("art14", "art15", "art16.2", "art16.1")
 class FindingState:
     basis: str
     disposition: DispositionAction | None
+    hint: bool = False          # SPEC §3: a model hint never decides the suggestion
+
+
+def is_hint(source: str, severity: str) -> bool:
+    """A stored finding is a hint when it is a classifier finding below medium (SPEC §3 `hint`:
+    the classifier marks exactly its low-severity findings as hints)."""
+    return source == "classifier" and severity == "low"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +39,8 @@ class Suggestion:
 
 
 def suggest(findings: Iterable[FindingState]) -> Suggestion:
-    standing = [f for f in findings
-                if f.disposition not in (DispositionAction.FIXED, DispositionAction.DISMISSED)]
+    standing = [f for f in findings if not f.hint
+                and f.disposition not in (DispositionAction.FIXED, DispositionAction.DISMISSED)]
     kept = {f.basis for f in standing if f.disposition is not DispositionAction.REDACTED}
     redacted = {f.basis for f in standing if f.disposition is DispositionAction.REDACTED}
     codes = tuple(sorted(kept | redacted))

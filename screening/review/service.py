@@ -46,7 +46,7 @@ from screening.review.models import (
     User,
 )
 from screening.review.notify import InAppNotifier, Notifier
-from screening.review.publicity import FindingState, suggest
+from screening.review.publicity import FindingState, is_hint, suggest
 from screening.review.storage import BlobStore, open_store
 from screening.review.tx import Tx, transaction
 from screening.review.versions import Upload, attach
@@ -464,8 +464,8 @@ class ReviewService:
     def _refresh_publicity(self, case: Case) -> None:
         """Re-suggest the 公开属性 from the current findings and their dispositions."""
         found = views.current_findings(case)
-        suggestion = suggest(FindingState(f.basis, f.disposition.action if f.disposition else None)
-                             for f in found)
+        suggestion = suggest(FindingState(f.basis, f.disposition.action if f.disposition else None,
+                                          is_hint(f.source, f.severity)) for f in found)
         case.suggested_attribute = suggestion.attribute
         case.suggested_basis, case.suggested_reason = suggestion.basis, suggestion.reason
         self._refresh_deadline(case)

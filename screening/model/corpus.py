@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.textmodel import LABELS, prepare
+from screening.model.features import prepare
+from screening.model.labels import LABELS
 
 KEYS = {"text", "label", "doc", "style", "provenance"}
 SPLITS = ("train", "validation", "test")

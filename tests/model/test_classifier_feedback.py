@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).with_name("screening")
 
 
@@ -40,14 +40,14 @@ def models(tmp_path: Path) -> Path:
 
 
 def test_harmful_feedback_keeps_the_old_model(models, tmp_path):
-    before = (models / "classifier.joblib").read_bytes()
+    before = (models / "build" / "weights.npy").read_bytes()
     wrong = [{"text": r["text"], "label": "normal"} for r in _rows(150, skip=120)
              if r["label"] in ("state_secret", "work_secret")]
     feedback = tmp_path / "wrong.jsonl"
     feedback.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in wrong), encoding="utf-8")
     result = _train(models, "--with-feedback", str(feedback))
     assert result.returncode == 1 and "保留原模型" in result.stdout
-    assert (models / "classifier.joblib").read_bytes() == before
+    assert (models / "build" / "weights.npy").read_bytes() == before
 
 
 def test_helpful_feedback_replaces_the_model(models, tmp_path):
@@ -56,5 +56,5 @@ def test_helpful_feedback_replaces_the_model(models, tmp_path):
     feedback.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in right), encoding="utf-8")
     result = _train(models, "--with-feedback", str(feedback))
     assert result.returncode == 0, result.stdout + result.stderr
-    meta = json.loads((models / "classifier.json").read_text(encoding="utf-8"))
+    meta = json.loads((models / "build" / "classifier.json").read_text(encoding="utf-8"))
     assert meta["feedback_passages"] == len(right)

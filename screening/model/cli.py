@@ -6,8 +6,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from screening.corpus import Passage
-from screening.textmodel import LABELS
+from screening.model.corpus import Passage
+from screening.model.labels import LABELS
 
 KEY_CLASSES = ("state_secret", "work_secret")
 
@@ -42,12 +42,21 @@ def _key_f1(meta: dict) -> float:
 
 
 def cmd_train(args) -> int:
-    from screening.training import Paths, train, up_to_date
+    from screening.model.artifact import Paths
+    from screening.model.training import train, up_to_date
 
     paths = Paths.default(Path(args.models) if args.models else None)
     if args.if_changed and not args.with_feedback and up_to_date(paths):
         print("分类模型已是最新（语料与代码未变化），跳过训练。")
         return 0
+    if args.select:
+        from screening.model.training import select
+
+        print("按来源文档分组交叉验证比较模型选择：")
+        for row in select(paths):
+            print(f"  {'*' if row['chosen'] else ' '} {row['config']:24s} macro-F1={row['macro_f1']:.3f}")
+        return 0
+    print(f"正在训练分类模型（约{_estimate(paths)}秒）……", flush=True)
     if not args.with_feedback:
         meta = train(paths, cv=not args.no_cv)
         print(_summary(meta))
@@ -58,17 +67,25 @@ def cmd_train(args) -> int:
         return 0
     old = json.loads(paths.metadata.read_text(encoding="utf-8")) if paths.metadata.exists() else None
     with tempfile.TemporaryDirectory() as tmp:
-        candidate = Paths(paths.data, Path(tmp) / "classifier.joblib", Path(tmp) / "classifier.json",
-                          Path(tmp) / "MODEL_CARD.md")
+        candidate = Paths.beside(paths.data, Path(tmp))
         meta = train(candidate, feedback=feedback, cv=not args.no_cv)
-        if old is not None and paths.artifact.exists() and _key_f1(meta) < _key_f1(old):
+        if old is not None and paths.weights.exists() and _key_f1(meta) < _key_f1(old):
             print(f"新模型在固定测试集上更差（F1 {_key_f1(meta):.3f} < {_key_f1(old):.3f}），保留原模型。")
             return 1
-        for src, dst in ((candidate.artifact, paths.artifact), (candidate.metadata, paths.metadata),
-                         (candidate.card, paths.card)):
+        for src, dst in zip(candidate.artifacts, paths.artifacts):
+            dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
     print(f"已加入 {len(feedback)} 条复核反馈并替换模型。\n" + _summary(meta))
     return 0
+
+
+def _estimate(paths) -> int:
+    """Seconds the last training took here, else a guess from the corpus size."""
+    try:
+        return max(1, round(json.loads(paths.metadata.read_text(encoding="utf-8"))["train_seconds"]))
+    except (OSError, ValueError, KeyError):
+        size = sum(p.stat().st_size for p in paths.data.glob("*.jsonl"))
+        return max(5, round(size / 40_000))
 
 
 def _summary(meta: dict) -> str:
@@ -85,5 +102,6 @@ def register(sub) -> None:
     parser.add_argument("--with-feedback", metavar="FILE", nargs="?", const="db",
                         help="加入复核反馈：默认读取审查数据库中保密办确认/驳回的模型发现，或给出 JSONL 文件（text, label）")
     parser.add_argument("--models", metavar="DIR", help="模型目录（默认：项目的 models/）")
-    parser.add_argument("--no-cv", action="store_true", help="不做交叉验证（更快）")
+    parser.add_argument("--no-cv", action="store_true", help="不做交叉验证（更快；阈值取默认值）")
+    parser.add_argument("--select", action="store_true", help="只比较候选模型（分组交叉验证），不写模型")
     parser.set_defaults(func=cmd_train)
