@@ -23,3 +23,13 @@ def soffice_convert(sources: Sequence[Path], target: str, outdir: Path) -> list[
     missing = [p.name for p in out if not p.is_file()]
     assert not missing, f"soffice did not write {missing}"
     return out
+
+
+def _has_calc() -> bool:
+    from screening.extract.convert import has_component
+
+    return has_component("xlsx")
+
+
+requires_calc = pytest.mark.skipif(not _has_calc(), reason="LibreOffice Calc is not installed (libreoffice-calc-nogui:"
+                                                           " scripts/system-deps.sh installs it)")

@@ -22,6 +22,8 @@ from screening.errors import UnreadableDocument
 from screening.extract.sniff import label
 
 FILTERS = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
+# The LibreOffice component each target needs (Debian ships Writer and Calc as separate packages).
+COMPONENTS = {"docx": ("libswlo.so", "Writer（文字处理）"), "xlsx": ("libsclo.so", "Calc（电子表格）")}
 _RESTART = 81               # soffice's exit status when a fresh profile needs a restart
 _SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -32,6 +34,15 @@ _SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>
 """
+
+
+def has_component(target: str) -> bool:
+    """Whether the installed LibreOffice can write `target` (its Writer or Calc part is present)."""
+    command = soffice()
+    if command is None:
+        return False
+    program = Path(os.path.realpath(command[0])).parent
+    return not (program / "soffice.bin").is_file() or (program / COMPONENTS[target][0]).is_file()
 
 
 def soffice() -> list[str] | None:
@@ -51,6 +62,9 @@ def convert(data: bytes, source: str, target: str, *, timeout_s: float) -> bytes
     if command is None:
         raise UnreadableDocument("unsupported_format",
                                  f"本机未安装 LibreOffice，无法读取{label(source)}，请另存为 {target} 后再提交")
+    if not has_component(target):
+        raise UnreadableDocument("unsupported_format",
+                                 f"本机 LibreOffice 未安装 {COMPONENTS[target][1]} 组件，无法读取{label(source)}")
     with tempfile.TemporaryDirectory(prefix="screening-convert-") as work:
         root = Path(work)
         profile = root / "profile"
