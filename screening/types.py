@@ -54,6 +54,15 @@ class Verdict(StrEnum):
 PERSONAL_SUBTYPES = ("id_card", "phone", "email", "bank_card", "address", "name", "passport", "plate", "other")
 
 
+def column_letter(column: int) -> str:
+    """1 → "A", 27 → "AA": a spreadsheet column's letters."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True, slots=True)
 class CellRef:
     """A table or spreadsheet cell: 1-based table/row/column, the column's header text and,
@@ -64,6 +73,11 @@ class CellRef:
     column: int
     header: str | None = None
     sheet: str | None = None
+
+    @property
+    def a1(self) -> str:
+        """The cell's spreadsheet name, e.g. "D7" (column letters, then the row)."""
+        return column_letter(self.column) + str(self.row)
 
     def to_dict(self) -> dict:
         out: dict = {"table": self.table, "row": self.row, "column": self.column}

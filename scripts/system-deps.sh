@@ -81,26 +81,20 @@ available() {  # available PACKAGE: does apt know a candidate for it?
 }
 
 packages=()
+pick_nogui() {  # pick_nogui PACKAGE: PACKAGE-nogui where apt has it, else PACKAGE
+    available "$1-nogui" || available "$1" || apt_update_once
+    if available "$1-nogui"; then
+        packages+=("$1-nogui")
+    elif available "$1"; then
+        packages+=("$1")
+    else
+        die "apt 中找不到 $1-nogui 或 $1"
+    fi
+}
 for item in "${missing[@]}"; do
     case "$item" in
-        libreoffice)
-            available libreoffice-writer-nogui || available libreoffice-writer || apt_update_once
-            if available libreoffice-writer-nogui; then
-                packages+=(libreoffice-writer-nogui)
-            elif available libreoffice-writer; then
-                packages+=(libreoffice-writer)
-            else
-                die "apt 中找不到 libreoffice-writer-nogui 或 libreoffice-writer"
-            fi ;;
-        libreoffice-calc)
-            available libreoffice-calc-nogui || available libreoffice-calc || apt_update_once
-            if available libreoffice-calc-nogui; then
-                packages+=(libreoffice-calc-nogui)
-            elif available libreoffice-calc; then
-                packages+=(libreoffice-calc)
-            else
-                die "apt 中找不到 libreoffice-calc-nogui 或 libreoffice-calc"
-            fi ;;
+        libreoffice) pick_nogui libreoffice-writer ;;
+        libreoffice-calc) pick_nogui libreoffice-calc ;;
         *)
             available "$item" || apt_update_once
             available "$item" || die "apt 中找不到 $item"

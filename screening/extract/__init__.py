@@ -16,7 +16,7 @@ from screening.errors import UnreadableDocument
 from screening.extract import delimited, docx, html, legacy, pdf, txt, xls, xlsx
 from screening.extract.common import Limits
 from screening.extract.sandbox import extract_isolated
-from screening.extract.sniff import label, sniff
+from screening.extract.sniff import label, sniff, suffix, text_by_name
 from screening.types import Document
 
 # The one registry: format (as sniff() names it) → extractor(data, name, limits) -> Document.
@@ -48,6 +48,9 @@ def extract_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> Docum
     try:
         doc = extractor(data, name, limits)
     except UnreadableDocument as exc:
+        if exc.code == "encoding" and fmt == "txt" and not text_by_name(name):
+            raise UnreadableDocument("unsupported_format", f"不支持的文件格式：{suffix(name) or '无扩展名的'}"
+                                     f"文件既不是可审查的文档，也不是可识别编码的文本。{_ASK_INSTEAD}") from None
         what = label(fmt)
         raise UnreadableDocument(exc.code, exc.message if what in exc.message else f"{what}：{exc.message}") from None
     except MemoryError:

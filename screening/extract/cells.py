@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from screening.errors import UnreadableDocument
 from screening.extract.common import HIDDEN_REASONS, PART_LABELS
-from screening.types import Block, CellRef, Document, Part, PartKind
+from screening.types import Block, CellRef, Document, Part, PartKind, column_letter
 
 _HEADER_SCAN = 10          # rows searched for the header row
 
@@ -41,14 +41,6 @@ class Workbook:
     metadata: list[str] = field(default_factory=list)    # "标签：值" lines (properties, defined names)
     hidden: list[tuple[str, str]] = field(default_factory=list)   # (label, text): no cell (macros …)
     warnings: list[str] = field(default_factory=list)
-
-
-def column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _PartText:

@@ -83,6 +83,12 @@ _MAX_SNIFF_MEMBER = 1 << 20
 _FIB_ENCRYPTED = 0x0100     # [MS-DOC] FibBase.fEncrypted
 
 
+def text_by_name(name: str) -> bool:
+    """Whether the name says text (.txt, .csv, .html …): else content that decodes as no text is
+    no document at all, not a text in an unknown encoding."""
+    return suffix(name) in TEXT_EXTS | HTML_EXTS
+
+
 def suffix(name: str) -> str:
     return PurePath(name).suffix.lower()
 

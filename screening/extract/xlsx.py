@@ -17,10 +17,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from screening.extract import docx_props, vba
-from screening.extract.cells import Sheet, Workbook, column_letter, to_document
+from screening.extract.cells import Sheet, Workbook, to_document
 from screening.extract.common import Limits, Parts
 from screening.extract.ooxml import Package, open_package
-from screening.types import Document, PartKind
+from screening.types import Document, PartKind, column_letter
 
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
