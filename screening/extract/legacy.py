@@ -7,7 +7,9 @@ carries the original file's hash, size and real format. Properties that only the
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -37,7 +39,7 @@ def from_converted(data: bytes, name: str, limits: Limits, fmt: str, target: str
     doc = reader(converted, name, limits)
     if not doc.warnings and not any(p.text.strip() for p in doc.parts if p.kind is not PartKind.METADATA):
         # LibreOffice opens nearly anything, garbage included, as an empty document
-        if _promised_chars(data, fmt) > 1:
+        if _promised_chars(data, fmt) > 1 and _paragraphs(converted) <= 1:
             raise UnreadableDocument("corrupt", f"该{label(fmt)}记录有正文，但 LibreOffice 未能读出任何文字：文件已损坏")
         raise UnreadableDocument("empty", f"未能从该{label(fmt)}中读出任何文字")
     parts = tuple(_without_converter_properties(p) if p.kind is PartKind.METADATA else p for p in doc.parts)
@@ -58,6 +60,16 @@ def _promised_chars(data: bytes, fmt: str) -> int:
     except Exception:  # noqa: BLE001 - no readable FIB: nothing promised
         return 0
     return struct.unpack_from("<I", fib, _CCP_TEXT)[0] if len(fib) >= _CCP_TEXT + 4 else 0
+
+
+def _paragraphs(docx_data: bytes) -> int:
+    """How many paragraphs (empty ones and table cells' too) the converted document has."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx_data)) as zf:
+            xml = zf.read("word/document.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return 0
+    return xml.count(b"<w:p>") + xml.count(b"<w:p ")
 
 
 def _without_converter_properties(part: Part) -> Part | None:

@@ -27,6 +27,7 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REF = re.compile(r"([A-Z]+)(\d+)")
 _TELLING_FORMULA = re.compile(r'"[^"]{2,}"|\[[^\]]+\]|\d{6,}|[\\/]{2}')   # text, other files, long numbers
 _TRUE = ("1", "true")
+_V, _F, _IS = S + "v", S + "f", S + "is"
 
 
 def extract(data: bytes, name: str, limits: Limits) -> Document:
@@ -74,45 +75,57 @@ def _read_sheet(pkg: Package, target: str, sheet: Sheet, strings: list[str]) -> 
     for col in root.iter(S + "col"):
         if col.get("hidden") in _TRUE:
             sheet.hidden_columns.update(range(int(col.get("min", "1")), int(col.get("max", "1")) + 1))
+    columns: dict[str, int] = {}
+    r = 0
     for row in root.iter(S + "row"):
-        r = int(row.get("r") or 0)
+        r = int(row.get("r") or r + 1)
         if row.get("hidden") in _TRUE:
             sheet.hidden_rows.add(r)
-        for column, c in enumerate(row.iter(S + "c"), 1):
+        column = 0
+        for c in row.iterchildren(S + "c"):
             ref = _REF.match(c.get("r", ""))
             if ref:
-                column, r = _column_number(ref.group(1)), int(ref.group(2))
-            text = _cell_text(c, strings)
+                letters = ref.group(1)
+                column = columns.get(letters) or columns.setdefault(letters, _column_number(letters))
+            else:
+                column += 1
+            text, formula = _cell(c, strings)
             sheet.set(r, column, text)
-            formula = c.find(S + "f")
-            if formula is not None and formula.text and _TELLING_FORMULA.search(formula.text):
-                sheet.formulas.append((r, column, f"{column_letter(column)}{r} 单元格公式：={formula.text}"
-                                                  f"（显示值：{text}）"))
+            if formula and _TELLING_FORMULA.search(formula):
+                sheet.formulas.append((r, column, f"{column_letter(column)}{r} 单元格公式：={formula}（显示值：{text}）"))
     for comments in pkg.rel_targets(target, "/comments"):
         _comments(pkg.xml(comments), sheet)
 
 
-def _cell_text(c, strings: list[str]) -> str:
+def _cell(c, strings: list[str]) -> tuple[str, str | None]:
+    """(the text a reader sees, the formula if any) of one <c>, its children read once."""
     kind = c.get("t", "n")
-    if kind == "inlineStr":
-        inline = c.find(S + "is")
-        return _rich_text(inline) if inline is not None else ""
-    v = c.find(S + "v")
-    if v is None or v.text is None:
-        return ""
+    value = formula = None
+    for child in c:
+        tag = child.tag
+        if tag == _V:
+            value = child.text
+        elif tag == _F:
+            formula = child.text
+        elif tag == _IS:
+            return _rich_text(child), formula
+    if value is None:
+        return "", formula
     if kind == "s":
-        index = int(v.text)
-        return strings[index] if 0 <= index < len(strings) else ""
-    if kind == "b":
-        return "TRUE" if v.text in _TRUE else "FALSE"
+        index = int(value)
+        return (strings[index] if 0 <= index < len(strings) else ""), formula
     if kind == "n":
-        return _number(v.text)
-    return v.text           # str (a formula's text), e (error), d (ISO date)
+        return _number(value), formula
+    if kind == "b":
+        return ("TRUE" if value in _TRUE else "FALSE"), formula
+    return value, formula       # str (a formula's text), e (error), d (ISO date)
 
 
 def _number(raw: str) -> str:
     """A cell's number as Excel shows a General-formatted one: integers without ".0" or exponent
     (a phone or ID number typed as a number), others as written."""
+    if "E" not in raw and "e" not in raw and not raw.endswith(".0"):
+        return raw              # the common case: written as shown
     try:
         value = Decimal(raw)
     except InvalidOperation:
