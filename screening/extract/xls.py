@@ -74,9 +74,10 @@ def _read(book) -> Workbook:
                 sheet.comments.append((r + 1, c + 1, (note.author or "").strip(), text))
         out.sheets.append(sheet)
     for name in book.name_obj_list:
-        if name.builtin or not name.formula_text:
+        value = getattr(name, "formula_text", None) or getattr(getattr(name, "result", None), "text", None)
+        if name.builtin or not value:
             continue
-        line = f"定义的名称“{name.name}”：{name.formula_text}"
+        line = f"定义的名称“{name.name}”：{value}"
         if name.hidden:
             out.hidden.append(("隐藏的定义名称", "隐藏的" + line))
         else:

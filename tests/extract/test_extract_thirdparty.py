@@ -50,7 +50,7 @@ def _libreoffice_reads(path, tmp_path) -> str:
                     "--convert-to", target, "--outdir", str(tmp_path / "out"), str(source)],
                    capture_output=True, timeout=240, check=False)
     produced = list((tmp_path / "out").glob("input.*"))
-    return produced[0].read_text("utf-8", "replace") if produced else ""
+    return produced[0].read_text("utf-8-sig", "replace") if produced else ""
 
 
 @requires_soffice
