@@ -90,3 +90,13 @@ def test_macros_of_a_real_docm_are_hidden_content_never_run(engine):
     macro = [f for f in report.findings if f.location.part is PartKind.HIDDEN and "宏" in f.message]
     assert macro and "Sub TestMacro()" in macro[0].text
     assert report.verdict != "pass"
+
+
+def test_every_conversion_runs_with_macros_disabled(drafts):
+    """The profile each conversion copies is what LibreOffice wrote back after starting with it:
+    the macro settings survived, so no document macro (an OnLoad handler …) can run."""
+    from screening.extract.convert import _template, soffice
+
+    settings = (_template(soffice()) / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value>' in settings
+    assert '<prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value>' in settings
