@@ -177,6 +177,9 @@ def main() -> None:
         make_pdf(pdf_path, pages=["\n".join(paragraphs[i * 12:(i + 1) * 12]) for i in range(args.pages)])
         seconds, report = timed(screen_path, pdf_path, repeat=2)
         print(f"| pdf, {args.pages} pages, end to end | {seconds:.2f} s ({args.pages / seconds:.0f} pages/s) |")
+    from benchmarks.formats import rows as format_rows
+
+    print("\n".join(format_rows(rules_engine)))
     real_documents(full)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

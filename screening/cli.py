@@ -12,18 +12,16 @@ from pathlib import Path
 
 from screening.types import Report
 
-SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm")
 FAIL_LEVELS = {"high": 3, "medium": 2, "low": 1, "never": 99}
 
 
 def iter_paths(paths: Sequence[str]) -> Iterator[Path]:
-    """Files as given, and every supported file below a folder (sorted, hidden files skipped)."""
+    """Files as given, and every file below a folder, sorted: none is skipped, whatever its name
+    or type — what cannot be screened is reported as refused, with its reason."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith((".", "~$")):
-                    yield child
+            yield from sorted(child for child in path.rglob("*") if child.is_file())
         else:
             yield path
 
@@ -116,7 +114,7 @@ def build_parser(others: bool = True) -> argparse.ArgumentParser:
     database, the web service), so that `screening check` starts without importing them."""
     parser = argparse.ArgumentParser(prog="screening", description="政府信息公开前的保密审查")
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="审查文件（docx、pdf、txt、html，或整个文件夹）")
+    check = sub.add_parser("check", help="审查文件（Word/WPS 文字、Excel/WPS 表格、PDF、txt、html 等，或整个文件夹）")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--fail-on", choices=tuple(FAIL_LEVELS), default="high")

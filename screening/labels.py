@@ -24,6 +24,10 @@ PART = {
 def where(location) -> str:
     """“正文 第2页 第12段” for a Location."""
     bits = [PART[location.part]]
+    cell = getattr(location, "cell", None)
+    if cell is not None and cell.sheet is not None:     # a spreadsheet: 工作表“名单” D7（身份证号）
+        bits.append(f"工作表“{cell.sheet}” {cell.a1}" + (f"（{cell.header}）" if cell.header else ""))
+        return " ".join(bits)
     if location.page is not None:
         bits.append(f"第{location.page}页")
     if location.paragraph is not None:

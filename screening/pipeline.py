@@ -14,7 +14,15 @@ def _error_report(name: str, data: bytes | None, fmt: str, exc: UnreadableDocume
     return Report(document=DocumentInfo(name, sha, fmt, None, 0), error=ErrorInfo(exc.code, exc.message))
 
 
-def _format_of(name: str) -> str:
+def _format_of(name: str, data: bytes | None = None) -> str:
+    """The real format of a refused file where its content tells (sniff), else its extension."""
+    if data:
+        from screening.extract.sniff import sniff
+
+        try:
+            return sniff(data, name)
+        except UnreadableDocument:
+            pass
     return Path(name).suffix.lower().lstrip(".") or "unknown"
 
 
@@ -29,7 +37,8 @@ def screen_bytes(data: bytes, name: str, *, engine=None, limits=None, isolated: 
             raise UnreadableDocument("too_large", f"文件大小 {len(data)} 字节，超过上限 {limits.max_bytes} 字节")
         doc = (extract_isolated if isolated else extract_bytes)(data, name, limits=limits)
     except UnreadableDocument as exc:
-        return _error_report(name, data, _format_of(name), exc)
+        sniffable = exc.code not in ("timeout", "memory_limit")    # never re-read what overran the child
+        return _error_report(name, data, _format_of(name, data if sniffable else None), exc)
     return engine.screen(doc)
 
 

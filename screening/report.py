@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from screening import __version__
+from screening.errors import UnreadableDocument
 from screening.labels import CATEGORY, SEVERITY, SUBTYPE, VERDICT, where
 from screening.types import Category, Report, Severity
 
@@ -14,7 +15,25 @@ _SARIF_LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW
 
 
 def to_json(reports: Sequence[Report]) -> dict:
-    return {"schema": SCHEMA, "reports": [r.to_dict() for r in reports]}
+    return {"schema": SCHEMA, "reports": [r.to_dict() for r in reports], "summary": tally(reports)}
+
+
+def _outcome(report: Report) -> str:
+    return "refused" if report.error is not None else str(report.verdict)
+
+
+def tally(reports: Sequence[Report]) -> dict:
+    """Every file accounted for: how many, per outcome (block/review/pass/refused), per format and
+    outcome, and per error code of the refused ones (an added field of the JSON report)."""
+    by_format: dict[str, Counter] = {}
+    for report in reports:
+        by_format.setdefault(report.document.format or "unknown", Counter())[_outcome(report)] += 1
+    return {
+        "files": len(reports),
+        "by_outcome": dict(Counter(_outcome(r) for r in reports)),
+        "by_format": {fmt: dict(counts) for fmt, counts in sorted(by_format.items())},
+        "errors": dict(Counter(r.error.code for r in reports if r.error is not None)),
+    }
 
 
 def dumps(reports: Sequence[Report]) -> str:
@@ -52,7 +71,22 @@ def summary(reports: Sequence[Report]) -> str:
     by_category = "，".join(f"{CATEGORY[c]} {counts[c]}" for c in Category if counts[c]) or "无"
     by_verdict = "，".join(f"{VERDICT[v]} {n}" for v, n in verdicts.items())
     tail = f"，无法审查 {errors} 个" if errors else ""
-    return f"共审查 {len(reports)} 个文件（{by_verdict}{tail}）；发现按类别：{by_category}"
+    line = f"共审查 {len(reports)} 个文件（{by_verdict}{tail}）；发现按类别：{by_category}"
+    if len(reports) > 1:
+        line += "\n" + _by_format(reports)
+    if errors:
+        reasons = Counter(UnreadableDocument.CODES.get(r.error.code, r.error.code) for r in reports if r.error)
+        line += "\n无法审查的原因：" + "，".join(f"{reason} {n}" for reason, n in reasons.most_common())
+    return line
+
+
+def _by_format(reports: Sequence[Report]) -> str:
+    outcome_names = {**{str(v): name for v, name in VERDICT.items()}, "refused": "无法审查"}
+    parts = []
+    for fmt, counts in tally(reports)["by_format"].items():
+        detail = "，".join(f"{outcome_names[o]} {n}" for o, n in counts.items())
+        parts.append(f"{fmt} {sum(counts.values())} 个（{detail}）")
+    return "按格式：" + "；".join(parts)
 
 
 def to_sarif(reports: Sequence[Report]) -> dict:

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the review sheet (审查单) and the redacted copy (区分处理) need:
-#   - LibreOffice Writer, headless (docx → pdf): libreoffice-writer-nogui, else libreoffice-writer
+#   - LibreOffice Writer, headless (docx → pdf; .doc/.wps/.rtf/.odt → docx): libreoffice-writer-nogui,
+#     else libreoffice-writer
+#   - LibreOffice Calc, headless (.ods and the .xls/.et xlrd cannot read → xlsx): libreoffice-calc-nogui,
+#     else libreoffice-calc
 #   - fonts-noto-cjk (Noto Serif/Sans CJK SC: the sheet's East-Asian font, same in docx and pdf)
 #   - poppler-utils (pdftoppm: the tests render the sheet's pages to PNG)
 #   - redis-server (the tests start their own on a loopback port for the RQ job queue; the service
@@ -29,6 +32,7 @@ installed() {  # installed PACKAGE: is the Debian package installed?
 }
 
 have_soffice() { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; }
+have_calc() { [ -e /usr/lib/libreoffice/program/libsclo.so ] || installed libreoffice-calc-nogui || installed libreoffice-calc; }
 have_cjk_font() { installed fonts-noto-cjk || { command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "Noto Serif CJK SC"; }; }
 have_pdftoppm() { command -v pdftoppm >/dev/null 2>&1; }
 have_redis() { command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; }
@@ -36,13 +40,14 @@ have_chromium() { [ -x /usr/bin/chromium ]; }
 
 missing=()
 have_soffice || missing+=(libreoffice)
+have_calc || missing+=(libreoffice-calc)
 have_cjk_font || missing+=(fonts-noto-cjk)
 have_pdftoppm || missing+=(poppler-utils)
 have_redis || missing+=(redis-server)
 have_chromium || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    say "已安装：LibreOffice、fonts-noto-cjk、poppler-utils、redis-server、chromium"
+    say "已安装：LibreOffice（Writer、Calc）、fonts-noto-cjk、poppler-utils、redis-server、chromium"
     exit 0
 fi
 if [ "$CHECK_ONLY" -eq 1 ]; then
@@ -76,17 +81,20 @@ available() {  # available PACKAGE: does apt know a candidate for it?
 }
 
 packages=()
+pick_nogui() {  # pick_nogui PACKAGE: PACKAGE-nogui where apt has it, else PACKAGE
+    available "$1-nogui" || available "$1" || apt_update_once
+    if available "$1-nogui"; then
+        packages+=("$1-nogui")
+    elif available "$1"; then
+        packages+=("$1")
+    else
+        die "apt 中找不到 $1-nogui 或 $1"
+    fi
+}
 for item in "${missing[@]}"; do
     case "$item" in
-        libreoffice)
-            available libreoffice-writer-nogui || available libreoffice-writer || apt_update_once
-            if available libreoffice-writer-nogui; then
-                packages+=(libreoffice-writer-nogui)
-            elif available libreoffice-writer; then
-                packages+=(libreoffice-writer)
-            else
-                die "apt 中找不到 libreoffice-writer-nogui 或 libreoffice-writer"
-            fi ;;
+        libreoffice) pick_nogui libreoffice-writer ;;
+        libreoffice-calc) pick_nogui libreoffice-calc ;;
         *)
             available "$item" || apt_update_once
             available "$item" || die "apt 中找不到 $item"
@@ -106,6 +114,7 @@ if ! "${APT[@]}" install --no-install-recommends "${packages[@]}" >&2; then
 fi
 
 have_soffice || die "安装后仍找不到 soffice"
+have_calc || die "安装后仍找不到 LibreOffice Calc"
 have_cjk_font || die "安装后仍找不到 Noto CJK 字体"
 have_pdftoppm || die "安装后仍找不到 pdftoppm"
 have_redis || die "安装后仍找不到 redis-server"

@@ -45,11 +45,16 @@ class HiddenContentDetector:
 
     def _blocks(self, part: Part, spec, severity: Severity, keep) -> Iterator[Finding]:
         rule, message, suggestion = spec
+        regions: set[str] = set()   # the cells of one hidden sheet, row or column: one finding for all
         for block in part.blocks:
             text = part.text[block.start:block.end]
             stripped = text.strip()
             if not stripped or not keep(stripped):
                 continue
+            if part.kind is PartKind.HIDDEN and block.cell is not None and block.label:
+                if block.label in regions:
+                    continue
+                regions.add(block.label)
             start = block.start + text.index(stripped)
             end = start + len(stripped)
             reason = block.label or part.hidden_reason or stripped

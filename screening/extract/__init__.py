@@ -9,18 +9,29 @@ is an `UnreadableDocument(code, message)` with a Chinese message; nothing else e
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from screening.errors import UnreadableDocument
-from screening.extract import docx, html, pdf, txt
+from screening.extract import delimited, docx, html, legacy, pdf, txt, xls, xlsx
 from screening.extract.common import Limits
 from screening.extract.sandbox import extract_isolated
-from screening.extract.sniff import refuse_ole2, sniff
+from screening.extract.sniff import label, sniff, suffix, text_by_name
 from screening.types import Document
 
-SUPPORTED_FORMATS = ("docx", "pdf", "txt", "html")
-EXTRACTORS = {"docx": docx.extract, "pdf": pdf.extract, "txt": txt.extract, "html": html.extract}
-_CONTAINERS = {"zip": "docx", "pdf": "pdf", "txt": "txt", "html": "html"}   # sniff() answer → extractor
+# The one registry: format (as sniff() names it) → extractor(data, name, limits) -> Document.
+# A new format is one line here (and, if its content needs telling apart, one row in sniff.py).
+EXTRACTORS = {
+    "docx": docx.extract, "docm": docx.extract, "dotx": docx.extract, "dotm": docx.extract,
+    "doc": legacy.extract, "dot": legacy.extract, "wps": legacy.extract, "rtf": legacy.extract,
+    "odt": legacy.extract, "ott": legacy.extract,
+    "xlsx": xlsx.extract, "xlsm": xlsx.extract, "xltx": xlsx.extract, "xltm": xlsx.extract,
+    "xls": xls.extract, "xlt": xls.extract, "et": xls.extract,
+    "ods": legacy.extract_workbook, "ots": legacy.extract_workbook, "csv": delimited.extract,
+    "pdf": pdf.extract, "txt": txt.extract, "html": html.extract,
+}
+SUPPORTED_FORMATS = tuple(EXTRACTORS)
+_ASK_INSTEAD = "请另存为 docx、xlsx 或带文本层的 PDF 后再提交"
 
 __all__ = ["EXTRACTORS", "SUPPORTED_FORMATS", "Limits", "extract_bytes", "extract_isolated", "extract_path"]
 
@@ -30,20 +41,25 @@ def extract_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> Docum
     must never stop a batch, and a document we could not read must never pass."""
     if len(data) > limits.max_bytes:
         raise UnreadableDocument("too_large", f"文件大小 {len(data)} 字节，超过上限 {limits.max_bytes} 字节")
-    container = sniff(data, name)
-    if container == "ole2":
-        refuse_ole2(data)
-    fmt = _CONTAINERS[container]
+    fmt = sniff(data, name)
+    extractor = EXTRACTORS.get(fmt)
+    if extractor is None:
+        raise UnreadableDocument("unsupported_format", f"不支持的文件格式：{label(fmt)}。{_ASK_INSTEAD}")
     try:
-        return EXTRACTORS[fmt](data, name, limits)
-    except UnreadableDocument:
-        raise
+        doc = extractor(data, name, limits)
+    except UnreadableDocument as exc:
+        if exc.code == "encoding" and fmt == "txt" and not text_by_name(name):
+            raise UnreadableDocument("unsupported_format", f"不支持的文件格式：{suffix(name) or '无扩展名的'}"
+                                     f"文件既不是可审查的文档，也不是可识别编码的文本。{_ASK_INSTEAD}") from None
+        what = label(fmt)
+        raise UnreadableDocument(exc.code, exc.message if what in exc.message else f"{what}：{exc.message}") from None
     except MemoryError:
         raise UnreadableDocument("memory_limit", "解析该文件所需内存超过限制，已中止") from None
     except RecursionError:
         raise UnreadableDocument("hostile_content", "文档结构嵌套过深，已拒绝解析") from None
     except Exception as exc:  # noqa: BLE001 - a parser's failure on hostile or broken input
-        raise UnreadableDocument("corrupt", f"无法解析该 {fmt} 文件（{type(exc).__name__}: {exc}）") from None
+        raise UnreadableDocument("corrupt", f"无法解析该{label(fmt)}（{type(exc).__name__}: {exc}）") from None
+    return doc if doc.format == fmt else replace(doc, format=fmt)
 
 
 def read_path(path: str | Path, limits: Limits = Limits()) -> bytes:

@@ -13,7 +13,7 @@ where it records none, both are None rather than a guess.
 from __future__ import annotations
 
 from screening.errors import UnreadableDocument
-from screening.extract import docx_props
+from screening.extract import docx_props, vba
 from screening.extract.common import WARN_ONLY_IMAGES, Limits, Parts, make_document
 from screening.extract.docx_style import NO_FILL, W, Styles, prop_val
 from screening.extract.docx_text import Walker
@@ -34,7 +34,7 @@ _VISIBLE = (PartKind.BODY, PartKind.TABLE, PartKind.HEADER, PartKind.FOOTER, Par
 def extract(data: bytes, name: str, limits: Limits) -> Document:
     pkg = open_package(data, limits)
     main, content_type = pkg.main_part()
-    if "wordprocessingml" not in content_type:
+    if "wordprocessingml" not in content_type and "ms-word." not in content_type:   # .docm/.dotm: ms-word.*
         what = next((w for key, w in _OTHER_FORMATS if key in content_type), "非 Word 的 Office 文档")
         raise UnreadableDocument("unsupported_format", f"不支持的文件格式：{what}。请提交 docx、PDF、txt 或 html 文件")
     root = pkg.xml(main)
@@ -56,6 +56,8 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     docx_props.properties(pkg, meta)
     docx_props.revision_authors(meta, (el.get(W + "author") for r in roots for el in r.iter(*_REVISION_TAGS)))
     warnings = docx_props.package_contents(pkg, meta)
+    for label, text in vba.describe(data, pkg.names):     # a .docm's macros: read, never run
+        parts[PartKind.HIDDEN].add(text, label=label)
     if not parts.has_text(*_VISIBLE) and any(n.startswith("word/media/") for n in pkg.names):
         warnings.append(WARN_ONLY_IMAGES)
     return make_document(data, name, "docx", parts, pages=pages, warnings=warnings)

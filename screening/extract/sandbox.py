@@ -48,6 +48,8 @@ def extract_isolated(data: bytes, name: str, *, limits: Limits = Limits(),
             child.join(timeout=5)
             raise _died(child.exitcode) from None
     finally:
+        if child.pid is not None:
+            _kill_group(child.pid)     # the child and what it started (LibreOffice), not yet reaped
         if child.is_alive():
             child.kill()
         if child.pid is not None:
@@ -61,6 +63,15 @@ def extract_isolated(data: bytes, name: str, *, limits: Limits = Limits(),
     raise UnreadableDocument("corrupt", "解析进程返回了无法识别的结果")
 
 
+def _kill_group(pid: int) -> None:
+    """The child leads its own process group (see _child): kill every process in it. A group that
+    does not exist (the child has not made it yet, or all are gone) is nothing to kill."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def _died(exitcode: int | None) -> UnreadableDocument:
     if exitcode == _MEMORY_EXIT or exitcode == -signal.SIGKILL:
         return UnreadableDocument("memory_limit", "解析所需内存超过限制，已中止")
@@ -72,6 +83,7 @@ def _died(exitcode: int | None) -> UnreadableDocument:
 def _child(sender, data: bytes, name: str, limits: Limits, run) -> None:
     """In the child: limit resources, extract, send ("ok", doc) or ("error", code, message)."""
     try:
+        os.setpgid(0, 0)     # a group of its own, so the parent can end converters it starts
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         cpu = math.ceil(limits.timeout_s) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

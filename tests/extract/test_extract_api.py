@@ -64,4 +64,5 @@ def test_pipeline_an_unreadable_file_is_an_error_report(tmp_path, engine):
     path = tmp_path / "旧版.doc"
     path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
     report = screen_path(path, engine=engine)
-    assert report.verdict is None and report.error.code == "unsupported_format"
+    assert report.verdict is None and report.error.code == "corrupt"
+    assert "Word 97-2003 文档" in report.error.message and report.document.format == "doc"

@@ -6,7 +6,8 @@ import struct
 import zipfile
 
 import pytest
-from docgen import docx_with_doctype, docx_zip_bomb, encrypted_docx, legacy_doc, make_docx, make_pdf, rewrite_zip
+from docgen import (docx_with_doctype, docx_zip_bomb, encrypted_docx, legacy_doc, make_docx, make_ole2, make_pdf,
+                    rewrite_zip)
 
 from screening.errors import UnreadableDocument
 from screening.extract import Limits, extract_bytes
@@ -69,10 +70,15 @@ CASES = [
     ("DTD in a UTF-16 styles.xml", _dtd_in_utf16_styles(DOCX), "a.docx", Limits(), "hostile_content"),
     ("path traversal member", rewrite_zip(DOCX, {"../../evil.xml": b"<x/>"}), "a.docx", Limits(), "hostile_content"),
     ("password-protected docx", encrypted_docx(), "a.docx", Limits(), "encrypted"),
-    ("legacy .doc", legacy_doc(), "a.doc", Limits(), "unsupported_format"),
+    ("a .doc whose FIB records no text", legacy_doc(), "a.doc", Limits(), "empty"),
+    ("a broken compound file", bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600), "a.xls", Limits(), "corrupt"),
+    ("a PowerPoint .ppt", make_ole2({"PowerPoint Document": b"\0" * 64}), "a.ppt", Limits(), "unsupported_format"),
     ("a zip that is no OOXML", _zip({"readme.txt": b"hello"}), "a.docx", Limits(), "unsupported_format"),
-    ("an xlsx", rewrite_zip(DOCX, {"[Content_Types].xml": lambda x: x.replace(
-        b"wordprocessingml.document.main", b"spreadsheetml.sheet.main")}), "a.xlsx", Limits(), "unsupported_format"),
+    ("a pptx", rewrite_zip(DOCX, {"[Content_Types].xml": lambda x: x.replace(
+        b"wordprocessingml.document.main", b"presentationml.presentation.main")}), "a.pptx", Limits(),
+     "unsupported_format"),
+    ("an xlsx whose main part is no workbook", rewrite_zip(DOCX, {"[Content_Types].xml": lambda x: x.replace(
+        b"wordprocessingml.document.main", b"spreadsheetml.sheet.main")}), "a.xlsx", Limits(), "corrupt"),
     ("a PNG", b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png", Limits(), "unsupported_format"),
     ("text named .docx", "正文".encode(), "a.docx", Limits(), "corrupt"),
     ("empty file", b"", "a.txt", Limits(), "empty"),

@@ -77,3 +77,28 @@ def test_from_forked_pool_workers_after_the_parent_used_the_sandbox():
     extract_isolated(DOCX, "a.docx")         # the parent's forkserver exists before the fork
     with ProcessPoolExecutor(max_workers=2) as pool:
         assert list(pool.map(_isolated_in_worker, [DOCX] * 3)) == ["正文\n申请人"] * 3
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"      # a zombie awaiting its reaper
+    except FileNotFoundError:
+        return True
+
+
+def test_a_timeout_also_ends_what_the_child_started(tmp_path):
+    """A converter the child starts (LibreOffice, here a shell) dies with it: the child leads its own
+    process group, and the parent kills the group."""
+    import subprocess
+
+    pidfile = tmp_path / "grandchild.pid"
+    script = f"echo $$ > {pidfile}; exec sleep 60"
+    with pytest.raises(UnreadableDocument) as caught:
+        extract_isolated(DOCX, "a.docx", limits=Limits(timeout_s=3), _run=(subprocess.run, (["sh", "-c", script],)))
+    assert caught.value.code == "timeout"
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 10
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(pid)

@@ -1,0 +1,125 @@
+"""What every spreadsheet reader shares: a workbook as rows of cells, turned into a Document.
+
+A reader (xlsx.py, xls.py, delimited.py) fills a `Workbook` — sheets of rows of cell texts, which
+sheets/rows/columns are hidden, comments, formulas worth showing, defined names, properties —
+and `to_document` lays it out. Every cell is one Block with its `CellRef` (sheet, row, column and
+the column's header); a part's text reads across a row, the cells of a row joined by a tab and the
+rows by a newline, so that a rule sees "姓名\\t身份证号" as the context of the number below it.
+Visible cells go to `table`; cells of hidden sheets, rows and columns to `hidden` (labelled by
+what hides them); comments to `comment`; formulas, defined names and properties to `metadata`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from screening.errors import UnreadableDocument
+from screening.extract.common import HIDDEN_REASONS, PART_LABELS
+from screening.types import Block, CellRef, Document, Part, PartKind, column_letter
+
+_HEADER_SCAN = 10          # rows searched for the header row
+
+
+@dataclass(slots=True)
+class Sheet:
+    name: str
+    rows: dict[int, dict[int, str]] = field(default_factory=dict)   # row → column → text (1-based)
+    state: str = "visible"                     # visible | hidden | veryHidden
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    comments: list[tuple[int, int, str, str]] = field(default_factory=list)   # row, column, author, text
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)        # row, column, "公式…" text
+
+    def set(self, row: int, column: int, text: str) -> None:
+        if text and not text.isspace():
+            self.rows.setdefault(row, {})[column] = text
+
+
+@dataclass(slots=True)
+class Workbook:
+    sheets: list[Sheet] = field(default_factory=list)
+    metadata: list[str] = field(default_factory=list)    # "标签：值" lines (properties, defined names)
+    hidden: list[tuple[str, str]] = field(default_factory=list)   # (label, text): no cell (macros …)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _PartText:
+    """Blocks of one part; `sep` joins a block to the one before it."""
+
+    def __init__(self, kind: PartKind) -> None:
+        self.kind = kind
+        self.texts: list[str] = []
+        self.blocks: list[Block] = []
+        self.length = 0
+
+    def add(self, text: str, sep: str = "\n", *, label: str = "", cell: CellRef | None = None) -> None:
+        if self.texts:
+            self.texts.append(sep)
+            self.length += len(sep)
+        start = self.length
+        self.texts.append(text)
+        self.length += len(text)
+        self.blocks.append(Block(None, len(self.blocks) + 1, start, self.length, label, cell))
+
+    def build(self) -> Part | None:
+        if not self.blocks:
+            return None
+        return Part(self.kind, "".join(self.texts), tuple(self.blocks), label=PART_LABELS[self.kind],
+                    hidden_reason=HIDDEN_REASONS.get(self.kind, ""))
+
+
+def header_row(sheet: Sheet) -> int | None:
+    """The row naming the columns: among the first rows, the first whose filled cells are at least
+    two, all text (no numbers) and at least half as many as the widest of those rows."""
+    first = sorted(sheet.rows)[:_HEADER_SCAN]
+    if not first:
+        return None
+    widest = max(len(sheet.rows[r]) for r in first)
+    for r in first:
+        cells = sheet.rows[r].values()
+        if len(cells) >= max(2, (widest + 1) // 2) and not any(_numeric(c) for c in cells):
+            return r
+    return None
+
+
+def _numeric(text: str) -> bool:
+    return text.replace(".", "", 1).replace("-", "", 1).strip().isdigit()
+
+
+def _hidden_label(sheet: Sheet, row: int, column: int) -> str:
+    if sheet.state != "visible":
+        return f"隐藏的工作表“{sheet.name}”"
+    if row in sheet.hidden_rows:
+        return f"工作表“{sheet.name}”中隐藏的第 {row} 行"
+    return f"工作表“{sheet.name}”中隐藏的 {column_letter(column)} 列"
+
+
+def to_document(book: Workbook, data: bytes, name: str, fmt: str) -> Document:
+    parts = {kind: _PartText(kind) for kind in (PartKind.TABLE, PartKind.HIDDEN, PartKind.COMMENT, PartKind.METADATA)}
+    for index, sheet in enumerate(book.sheets, 1):
+        head = header_row(sheet)
+        headers = sheet.rows.get(head, {}) if head else {}
+        for r in sorted(sheet.rows):
+            new_row = {PartKind.TABLE: True, PartKind.HIDDEN: True}
+            for c in sorted(sheet.rows[r]):
+                header = headers.get(c) if head and r > head else None
+                ref = CellRef(index, r, c, header, sheet.name)
+                hidden = sheet.state != "visible" or r in sheet.hidden_rows or c in sheet.hidden_columns
+                kind = PartKind.HIDDEN if hidden else PartKind.TABLE
+                label = _hidden_label(sheet, r, c) if hidden else ""
+                parts[kind].add(sheet.rows[r][c], "\n" if new_row[kind] else "\t", label=label, cell=ref)
+                new_row[kind] = False
+        for r, c, author, text in sheet.comments:
+            parts[PartKind.COMMENT].add(text, label=f"批注（作者：{author}）" if author else "批注",
+                                        cell=CellRef(index, r, c, None, sheet.name))
+        for r, c, text in sheet.formulas:
+            parts[PartKind.METADATA].add(text, cell=CellRef(index, r, c, None, sheet.name))
+    for label, text in book.hidden:
+        parts[PartKind.HIDDEN].add(text, label=label)
+    for line in book.metadata:
+        parts[PartKind.METADATA].add(line)
+    built = tuple(p for p in (parts[k].build() for k in PartKind if k in parts) if p is not None)
+    if not book.warnings and not any(p.text.strip() for p in built):
+        raise UnreadableDocument("empty", "表格中没有任何内容")
+    return Document(name=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, pages=None, parts=built,
+                    size=len(data), warnings=tuple(dict.fromkeys(book.warnings)))

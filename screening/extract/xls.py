@@ -1,0 +1,132 @@
+"""xls / xlt / et (Excel 97-2003 and WPS 表格 BIFF workbooks): xlrd, LibreOffice where xlrd fails.
+
+xlrd (with formatting_info, which is what knows hidden rows, hidden columns and cell notes)
+reads the cells, sheet visibility and defined names; olefile reads the document properties
+(SummaryInformation / DocumentSummaryInformation). A workbook xlrd cannot read (an old BIFF
+version, a WPS variant it rejects) is converted to xlsx by LibreOffice and read by xlsx.py; only
+when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
+"""
+from __future__ import annotations
+
+import datetime
+
+from screening.errors import UnreadableDocument
+from screening.extract import legacy, xlsx
+from screening.extract.cells import Sheet, Workbook, to_document
+from screening.extract.common import Limits
+from screening.extract.sniff import label, sniff
+from screening.types import Document
+
+_VISIBILITY = {0: "visible", 1: "hidden", 2: "veryHidden"}
+# olefile metadata attribute → label (the labels detectors/hidden.py knows as identifying)
+OLE_PROPERTIES = (
+    ("title", "标题"), ("subject", "主题"), ("author", "作者"), ("keywords", "关键词"), ("comments", "备注"),
+    ("last_saved_by", "最后修改者"), ("company", "公司"), ("manager", "管理者"), ("category", "类别"),
+    ("creating_application", "创建程序"), ("create_time", "创建时间"), ("last_saved_time", "修改时间"),
+)
+
+
+def extract(data: bytes, name: str, limits: Limits) -> Document:
+    import xlrd
+
+    fmt = sniff(data, name)
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,
+                                  logfile=_Discard(), verbosity=0)
+    except xlrd.biffh.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise UnreadableDocument("encrypted", f"{label(fmt)}已设置打开密码，请取消密码后再提交") from None
+        return _via_libreoffice(data, name, fmt, limits)
+    except Exception:  # noqa: BLE001 - xlrd's failure is LibreOffice's turn
+        return _via_libreoffice(data, name, fmt, limits)
+    try:
+        workbook = _read(book)
+    finally:
+        book.release_resources()
+    workbook.metadata.extend(ole_properties(data))
+    return to_document(workbook, data, name, fmt)
+
+
+def _via_libreoffice(data: bytes, name: str, fmt: str, limits: Limits) -> Document:
+    return legacy.from_converted(data, name, limits, fmt, "xlsx", xlsx.extract)
+
+
+class _Discard:
+    def write(self, _text: str) -> None:
+        pass
+
+
+def _read(book) -> Workbook:
+    import xlrd
+
+    out = Workbook()
+    for sx in range(book.nsheets):
+        ws = book.sheet_by_index(sx)
+        sheet = Sheet(ws.name, state=_VISIBILITY.get(ws.visibility, "hidden"))
+        sheet.hidden_columns = {c + 1 for c, info in ws.colinfo_map.items() if info.hidden}
+        sheet.hidden_rows = {r + 1 for r, info in ws.rowinfo_map.items() if info.hidden}
+        for r in range(ws.nrows):
+            for c, cell in enumerate(ws.row(r)):
+                sheet.set(r + 1, c + 1, _text(cell, book.datemode, xlrd))
+        for (r, c), note in ws.cell_note_map.items():
+            text = " ".join((note.text or "").split())
+            if text:
+                sheet.comments.append((r + 1, c + 1, (note.author or "").strip(), text))
+        out.sheets.append(sheet)
+    for name in book.name_obj_list:
+        value = getattr(name, "formula_text", None) or getattr(getattr(name, "result", None), "text", None)
+        if name.builtin or not value:
+            continue
+        line = f"定义的名称“{name.name}”：{value}"
+        if name.hidden:
+            out.hidden.append(("隐藏的定义名称", "隐藏的" + line))
+        else:
+            out.metadata.append(line)
+    return out
+
+
+def _text(cell, datemode: int, xlrd) -> str:
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return cell.value
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        value = cell.value
+        return str(int(value)) if value == int(value) and abs(value) < 1e20 else repr(value)
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode).isoformat(sep=" ").removesuffix(" 00:00:00")
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return repr(cell.value)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    return ""
+
+
+def ole_properties(data: bytes) -> list[str]:
+    """"标签：值" lines of an OLE2 file's summary information (author, company …)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            meta = ole.get_metadata()
+    except Exception:  # noqa: BLE001 - properties are extra; the cells were read
+        return []
+    lines = []
+    for attr, name in OLE_PROPERTIES:
+        value = getattr(meta, attr, None)
+        if isinstance(value, bytes):
+            value = _decode(value, getattr(meta, "codepage", None))
+        elif isinstance(value, datetime.datetime):
+            value = value.isoformat(sep=" ")
+        value = " ".join(str(value or "").split())
+        if value and value != "0":
+            lines.append(f"{name}：{value}")
+    return lines
+
+
+def _decode(raw: bytes, codepage: int | None) -> str:
+    for codec in (f"cp{codepage}" if codepage and codepage != 1200 else "cp936", "gb18030", "latin-1"):
+        try:
+            return raw.decode(codec).rstrip("\x00")
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return ""

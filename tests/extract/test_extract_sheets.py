@@ -1,0 +1,138 @@
+"""Spreadsheets: every cell located by sheet, row, column and header; what a workbook hides is read.
+
+The 公示 lists are written with openpyxl in the test and converted by LibreOffice to .xls and
+.ods; the ID numbers sit in a hidden column, so a reader of the published file does not see them."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
+from office import requires_calc, soffice_convert
+from shared import THIRDPARTY, require_shared
+
+from screening.extract import extract_bytes, extract_isolated
+from screening.pipeline import screen_bytes
+from screening.types import PartKind
+
+ID_NUMBER = "11010519491231002X"
+PHONE = "13912345678"
+HEADER = ["序号", "姓名", "性别", "身份证号", "家庭住址"]
+
+
+def gongshi_xlsx(rows: int = 5) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "公示名单"
+    ws.append(["2025年城乡低保对象公示"])
+    ws.append(HEADER)
+    for i in range(rows):
+        ws.append([i + 1, f"王{i}", "女", ID_NUMBER, "某街道某社区"])
+    ws.column_dimensions["D"].hidden = True
+    ws["B3"].comment = Comment("本人要求不公开", "经办人李四")
+    ws["F3"] = '="联系电话"&"' + PHONE + '"'
+    inner = wb.create_sheet("内部")
+    inner.append(["联系人", "手机"])
+    inner.append(["赵六", PHONE])
+    inner.sheet_state = "hidden"
+    wb.defined_names["审批人"] = DefinedName("审批人", attr_text='"周七"')
+    wb.properties.creator = "张三"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sheets")
+    source = folder / "公示.xlsx"
+    source.write_bytes(gongshi_xlsx())
+    out = {"xlsx": source.read_bytes()}
+    if not requires_calc.args[0]:          # LibreOffice Calc installed
+        for target in ("xls", "ods"):
+            out[target] = soffice_convert([source], target, folder)[0].read_bytes()
+    return out
+
+
+def _id_findings(report):
+    return [f for f in report.findings if f.rule == "pii.id_card"]
+
+
+@pytest.mark.parametrize("fmt, name", [
+    ("xlsx", "公示.xlsx"),
+    pytest.param("xls", "公示.xls", marks=requires_calc),
+    pytest.param("xls", "公示.et", marks=requires_calc),
+    pytest.param("ods", "公示.ods", marks=requires_calc),
+])
+def test_an_id_number_in_a_hidden_column_is_found_with_its_cell(books, fmt, name, engine):
+    report = screen_bytes(books[fmt], name, engine=engine)
+    assert report.document.format == name.rsplit(".", 1)[1]
+    found = _id_findings(report)
+    assert len(found) == 5
+    first = found[0].location.to_dict()
+    assert first["part"] == "hidden"
+    assert (first["sheet"], first["row"], first["column"], first["header"]) == ("公示名单", 3, 4, "身份证号")
+    assert report.verdict == "block"
+    hidden_column = [f for f in report.findings if f.rule == "hidden.text" and "隐藏的 D 列" in f.message]
+    assert len(hidden_column) == 1          # one structure finding for the column, not one per cell
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", pytest.param("xls", marks=requires_calc)])
+def test_hidden_sheets_comments_names_and_properties(books, fmt, engine):
+    report = screen_bytes(books[fmt], f"公示.{fmt}", engine=engine)
+    phone = [f for f in report.findings if f.rule.startswith("pii.") and f.text == PHONE
+             and f.location.cell is not None and f.location.cell.sheet == "内部"]
+    assert phone and phone[0].location.part is PartKind.HIDDEN
+    assert (phone[0].location.cell.row, phone[0].location.cell.column, phone[0].location.cell.header) == (2, 2, "手机")
+    comment = next(f for f in report.findings if f.rule == "hidden.comment")
+    assert "本人要求不公开" in comment.text and comment.location.cell.row == 3 and comment.location.cell.column == 2
+    assert any(f.rule == "hidden.metadata" and "张三" in f.text for f in report.findings)
+    doc = extract_bytes(books[fmt], f"公示.{fmt}")
+    metadata = next(p.text for p in doc.parts if p.kind is PartKind.METADATA)
+    assert "定义的名称“审批人”" in metadata and "周七" in metadata
+
+
+def test_a_formula_keeps_its_text_beside_the_value():
+    doc = extract_bytes(gongshi_xlsx(), "公示.xlsx")
+    metadata = next(p for p in doc.parts if p.kind is PartKind.METADATA)
+    assert f'F3 单元格公式：="联系电话"&"{PHONE}"' in metadata.text
+    block = next(b for b in metadata.blocks if "F3" in metadata.text[b.start:b.end])
+    assert (block.cell.sheet, block.cell.row, block.cell.column) == ("公示名单", 3, 6)
+
+
+def test_the_text_view_reads_across_a_row():
+    doc = extract_bytes(gongshi_xlsx(), "公示.xlsx")
+    table = next(p for p in doc.parts if p.kind is PartKind.TABLE)
+    assert "序号\t姓名\t性别\t家庭住址\n1\t王0\t女\t某街道某社区" in table.text
+    cell = next(b for b in table.blocks if table.text[b.start:b.end] == "王0")
+    assert (cell.cell.row, cell.cell.column, cell.cell.header, cell.cell.table) == (3, 2, "姓名", 1)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_csv_cells_are_located_in_any_chinese_encoding(encoding, engine):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    writer.writerow([1, "王五", "男", ID_NUMBER, "某街道"])
+    report = screen_bytes(buffer.getvalue().encode(encoding), "名单.csv", engine=engine)
+    assert report.document.format == "csv"
+    found = _id_findings(report)[0].location.to_dict()
+    assert (found["part"], found["row"], found["column"], found["header"]) == ("table", 2, 4, "身份证号")
+
+
+def test_a_2000_row_list_is_screened_in_the_sandbox(engine):
+    data = gongshi_xlsx(rows=2000)
+    doc = extract_isolated(data, "公示.xlsx")
+    report = engine.screen(doc)
+    assert len(_id_findings(report)) == 2000
+    assert _id_findings(report)[-1].location.cell.row == 2002
+
+
+def test_macros_of_a_real_xlsm_are_hidden_content(engine):
+    path = require_shared(THIRDPARTY / "poi" / "test-data__spreadsheet__SimpleMacro.xlsm")
+    report = screen_bytes(path.read_bytes(), path.name, engine=engine)
+    assert report.document.format == "xlsm"
+    assert any(f.location.part is PartKind.HIDDEN and "Sub TestMacro()" in f.text for f in report.findings)
