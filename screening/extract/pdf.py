@@ -2,8 +2,9 @@
 
 Also: hidden text (pdf_layout: under boxes, invisible colours, tiny) → `hidden`; annotation
 contents with their authors → `comment`; document information and link targets →
-`metadata`. Pages whose only content is images (scans) and embedded files are reported
-as warnings, so the document is never passed unread.
+`metadata`. A page with images and too little text for its area (a scan) is rendered and
+OCR'd (extract/ocr.py: lines with `box` in points); a page whose OCR fails or finds nothing,
+and embedded files, are reported as warnings, so the document is never passed unread.
 """
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
-from screening.extract import pdf_layout
-from screening.extract.common import (
-    WARN_EMBEDDED, WARN_LAYOUT_FAILED, WARN_NO_TEXT_LAYER, WARN_PAGES_WITHOUT_TEXT, Limits, Parts, make_document,
-)
+from screening.extract import ocr, pdf_layout
+from screening.extract.common import WARN_EMBEDDED, WARN_LAYOUT_FAILED, Limits, Parts, make_document
 from screening.types import Document, PartKind
 
 INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"), ("Keywords", "关键词"),
@@ -26,6 +25,10 @@ INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"),
 _JUNK = str.maketrans("", "", "\x00\x02\ufffe\uffff")
 _NOT_COMMENTS = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_WIDGET)
 _EOF_WINDOW = 1 << 16
+# A page with images and fewer characters than one per this many square points (≈100 on an A4
+# page, which holds 1,500 and more) is read as a scan: its rendering is OCR'd.
+AREA_PER_CHAR = 5000
+OCR_DPI = 200
 _PDFIUM = threading.Lock()   # pdfium is not thread-safe; extract_isolated runs it in a child anyway
 
 
@@ -41,13 +44,16 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
         if count > limits.max_pages:
             raise UnreadableDocument("too_large", f"PDF 共 {count} 页，超过上限 {limits.max_pages} 页")
         parts = Parts()
-        unread, layout_failed, attached, links = [], [], [], {}
+        layout_failed, attached, links = [], [], {}
+        ocr_failed: list[int] = []
+        ocr_empty: list[int] = []
         for number in range(1, count + 1):
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
-                if not _page(page, textpage, number, parts, layout_failed) and _has_images(page):
-                    unread.append(number)
+                chars = _page(page, textpage, number, parts, layout_failed)
+                if chars * AREA_PER_CHAR < page.get_width() * page.get_height() and _has_images(page):
+                    _ocr_page(page, number, parts, ocr_failed, ocr_empty)
                 _annotations(pdf, page, number, parts, links, attached)
             finally:
                 textpage.close()
@@ -64,10 +70,8 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
             meta.add(f"嵌入对象：{item}")
     finally:
         pdf.close()
-    warnings = []
-    if unread:
-        warnings.append(WARN_NO_TEXT_LAYER if len(unread) == count
-                        else WARN_PAGES_WITHOUT_TEXT.format(pages=page_ranges(unread)))
+    warnings = ocr.warnings_for([page_ranges(ocr_failed)] if ocr_failed else [],
+                                [page_ranges(ocr_empty)] if ocr_empty else [])
     if layout_failed:
         warnings.append(WARN_LAYOUT_FAILED.format(pages=page_ranges(layout_failed)))
     if attached:
@@ -75,19 +79,32 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
     return make_document(data, name, "pdf", parts, pages=count, warnings=warnings)
 
 
-def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -> bool:
-    """Lines to `body`, hidden runs to `hidden`; False when the page has no text at all."""
+def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -> int:
+    """Lines to `body`, hidden runs to `hidden`; returns how many non-blank characters the page has."""
     text = textpage.get_text_range().translate(_JUNK)
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         parts[PartKind.BODY].add(line, page=number)
-    if not text.strip():
-        return False
+    chars = len("".join(text.split()))
+    if not chars:
+        return 0
     try:
         for label, hidden in pdf_layout.hidden_text(page, textpage):
             parts[PartKind.HIDDEN].add(hidden.translate(_JUNK), page=number, label=label)
     except (pdfium.PdfiumError, ValueError, OverflowError):
         layout_failed.append(number)
-    return True
+    return chars
+
+
+def _ocr_page(page, number: int, parts: Parts, failed: list[int], empty: list[int]) -> None:
+    """A page that is (mostly) an image: render it and OCR the rendering; boxes in PDF points."""
+    try:
+        image = page.render(scale=OCR_DPI / 72).to_pil()
+        found = ocr.add_lines(ocr.recognise(image, scale=OCR_DPI / 72), number, parts)
+    except (pdfium.PdfiumError, OSError, ValueError, RuntimeError):
+        failed.append(number)
+        return
+    if not found:
+        empty.append(number)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

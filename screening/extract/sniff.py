@@ -10,9 +10,8 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Formats we recognise but cannot screen: magic → what to tell the user.
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 _UNSUPPORTED = (
-    (b"\x89PNG\r\n\x1a\n", "PNG图片"), (b"\xff\xd8\xff", "JPEG图片"), (b"GIF87a", "GIF图片"),
-    (b"GIF89a", "GIF图片"), (b"II*\x00", "TIFF图片"), (b"MM\x00*", "TIFF图片"),
     (b"{\\rtf", "RTF文档"), (b"Rar!\x1a\x07", "RAR压缩包"), (b"7z\xbc\xaf\x27\x1c", "7z压缩包"),
     (b"\x1f\x8b", "gzip压缩文件"),
 )
@@ -28,7 +27,7 @@ def suffix(name: str) -> str:
 
 
 def sniff(data: bytes, name: str) -> str:
-    """Return "pdf", "zip", "ole2", "html" or "txt"; raise for what cannot be screened."""
+    """Return "pdf", "zip", "ofd", "image", "ole2", "html" or "txt"; raise for what cannot be screened."""
     if not data:
         raise UnreadableDocument("empty", "文件为空（0字节）")
     ext = suffix(name)
@@ -36,7 +35,9 @@ def sniff(data: bytes, name: str) -> str:
     if data.startswith(PDF_MAGIC) or (PDF_MAGIC in data[:1024] and ext not in TEXT_EXTS | HTML_EXTS):
         return "pdf"
     if data.startswith(ZIP_MAGICS):
-        return "zip"
+        return "ofd" if ext == ".ofd" or b"OFD.xml" in data[-(1 << 16):] else "zip"
+    if data.startswith(IMAGE_MAGICS) or (data.startswith(b"BM") and ext == ".bmp"):
+        return "image"
     if data.startswith(OLE2_MAGIC):
         return "ole2"
     for magic, what in _UNSUPPORTED:

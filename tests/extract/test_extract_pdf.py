@@ -8,7 +8,8 @@ from docgen import FONT, make_pdf
 from extract_helpers import assert_well_formed, blocks, labelled, pages
 
 from screening.extract import extract_bytes
-from screening.extract.common import INVISIBLE, UNDER_BOX, WARN_NO_TEXT_LAYER, WARN_PAGES_WITHOUT_TEXT
+from screening.extract.common import INVISIBLE, UNDER_BOX
+from screening.extract.ocr import WARN_OCR_EMPTY
 from screening.extract.pdf import page_ranges
 from screening.types import PartKind
 
@@ -100,15 +101,15 @@ def test_document_information_and_link_targets_are_metadata():
     assert "超链接：http://192.168.12.24:8080/eportall/admin" in meta
 
 
-def test_a_scan_is_returned_with_a_warning_never_as_empty():
+def test_a_scan_without_recognisable_text_is_returned_with_a_warning_never_as_empty():
     doc = extract(make_pdf(pages=[], scanned_pages=2))
     assert blocks(doc, PartKind.BODY) == []
-    assert doc.warnings == (WARN_NO_TEXT_LAYER,)
+    assert doc.warnings == (WARN_OCR_EMPTY.format(pages="1-2"),)
 
 
 def test_scanned_pages_among_text_pages_are_named():
     doc = extract(make_pdf(pages=[["有文字的第一页"]], scanned_pages=2))
-    assert doc.warnings == (WARN_PAGES_WITHOUT_TEXT.format(pages="2-3"),)
+    assert doc.warnings == (WARN_OCR_EMPTY.format(pages="2-3"),)
 
 
 def test_a_blank_page_is_no_scan():

@@ -6,20 +6,14 @@ import struct
 import zipfile
 
 import pytest
-from docgen import docx_with_doctype, docx_zip_bomb, encrypted_docx, legacy_doc, make_docx, make_pdf, rewrite_zip
+from docgen import (
+    docx_with_doctype, docx_zip_bomb, encrypted_docx, legacy_doc, make_docx, make_pdf, make_zip, rewrite_zip,
+)
 
 from screening.errors import UnreadableDocument
 from screening.extract import Limits, extract_bytes
 
 DOCX = make_docx(paragraphs=["正文"])
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _corrupt_member(data: bytes, name: str) -> bytes:
@@ -70,10 +64,10 @@ CASES = [
     ("path traversal member", rewrite_zip(DOCX, {"../../evil.xml": b"<x/>"}), "a.docx", Limits(), "hostile_content"),
     ("password-protected docx", encrypted_docx(), "a.docx", Limits(), "encrypted"),
     ("legacy .doc", legacy_doc(), "a.doc", Limits(), "unsupported_format"),
-    ("a zip that is no OOXML", _zip({"readme.txt": b"hello"}), "a.docx", Limits(), "unsupported_format"),
+    ("a zip that is no OOXML", make_zip({"readme.txt": b"hello"}), "a.docx", Limits(), "unsupported_format"),
     ("an xlsx", rewrite_zip(DOCX, {"[Content_Types].xml": lambda x: x.replace(
         b"wordprocessingml.document.main", b"spreadsheetml.sheet.main")}), "a.xlsx", Limits(), "unsupported_format"),
-    ("a PNG", b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png", Limits(), "unsupported_format"),
+    ("a broken PNG", b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png", Limits(), "corrupt"),
     ("text named .docx", "正文".encode(), "a.docx", Limits(), "corrupt"),
     ("empty file", b"", "a.txt", Limits(), "empty"),
     ("only blank lines", b"  \r\n\t\n", "a.txt", Limits(), "empty"),
