@@ -19,16 +19,10 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     image = ocr.open_image(data)
     fmt = FORMATS.get(image.format or "", (image.format or "image").lower())
     parts = Parts()
-    failed, empty = [], []
+    run = ocr.PageOcr(limits, parts)
     pages = 0
     for pages, frame in enumerate(ImageSequence.Iterator(image), 1):
         if pages > limits.max_pages:
             raise UnreadableDocument("too_large", f"图像超过 {limits.max_pages} 页")
-        try:
-            lines = ocr.recognise(frame)
-        except (OSError, ValueError, RuntimeError):
-            failed.append(pages)
-            continue
-        if not ocr.add_lines(lines, pages, parts):
-            empty.append(pages)
-    return make_document(data, name, fmt, parts, pages=pages, warnings=ocr.warnings_for(failed, empty))
+        run.page(pages, frame.copy)
+    return make_document(data, name, fmt, parts, pages=pages, warnings=run.warnings())

@@ -2,27 +2,34 @@
 
 Its detection, orientation and recognition models (PP-OCRv4, ONNX) ship inside the wheel:
 nothing is downloaded, ever. The engine is made on first use, once per process (the sandboxed
-extraction child: extract/sandbox.py raises its memory limit to `Limits.ocr_memory_bytes` so the
-ONNX runtime fits), never at import. Each recognised line becomes a block with its page, its
+extraction child, within its usual memory limit: an A4 scan at 300 dpi peaks well under the
+2 GiB of `Limits.memory_bytes`), never at import. Each recognised line becomes a block with its page, its
 `box` [x0, y0, x1, y1] in the page's own units (pixels of an image, points of a PDF page) and
 its confidence in the label. A page whose recognition fails is a warning, so the document
-never passes unread; so is an image in which nothing could be recognised.
+never passes unread; so is an image in which nothing could be recognised, and so are the pages
+left when the document's OCR time budget is spent (`PageOcr`).
 """
 from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from screening.errors import UnreadableDocument
-from screening.extract.common import WARN_OCR_FAILED, Parts
+from screening.extract.common import WARN_OCR_FAILED, Limits, Parts
 from screening.types import PartKind
 
 OCR_LABEL = "图像文字识别（置信度{confidence:.2f}）"
 WARN_OCR_EMPTY = "第{pages}页为图像，未识别出文字，请人工确认图像内容"
+WARN_OCR_TIME = "第{pages}页图像文字识别超出时间限制，未能审查这些页的图像内容"
 MAX_PIXELS = 60_000_000          # ~ an A0 scan at 200 dpi; more is refused, not decoded
-THREADS = 2                      # ONNX runtime threads per extraction child
+MAX_SIDE = 1600                  # longer images are scaled down to this many pixels before OCR
+TIME_SHARE = 0.7                 # of Limits.timeout_s that OCR may take; the rest is reported unread
+# One ONNX runtime thread per extraction child: a batch already runs one child per core, and
+# the child's CPU-time limit (RLIMIT_CPU = timeout) then holds for OCR as it does for parsing.
+THREADS = 1
 _engine = None
 _lock = threading.Lock()
 
@@ -47,7 +54,12 @@ def engine():
 
 def recognise(image, scale: float = 1.0) -> list[OcrLine]:
     """Lines of a PIL image, top to bottom; boxes divided by `scale` (render scale of a PDF page)."""
-    result, _ = engine()(image.convert("RGB"))
+    image = image.convert("RGB")
+    if max(image.size) > MAX_SIDE:  # detection time grows with the area; text stays legible
+        shrink = MAX_SIDE / max(image.size)
+        image = image.resize((round(image.width * shrink), round(image.height * shrink)))
+        scale *= shrink
+    result, _ = engine()(image)
     lines = []
     for points, text, score in result or ():
         xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -81,24 +93,48 @@ def add_lines(lines: Iterable[OcrLine], page: int | None, parts: Parts) -> bool:
     return any_line
 
 
-def recognise_pages(scans: list[tuple[int, bytes]], parts: Parts) -> list[str]:
-    """OCR the image files of pages that have no text; returns the warnings."""
-    failed: list[int] = []
-    found: dict[int, bool] = {}
-    for page, data in scans:
+class PageOcr:
+    """OCR of the image pages of one document, within its time budget: pages left when the
+    budget (a share of `Limits.timeout_s`) is spent are not recognised but reported, so a long
+    scan comes back with what was read and a warning instead of a timeout."""
+
+    def __init__(self, limits: Limits, parts: Parts, *, started: float | None = None) -> None:
+        """`started`: time.monotonic() when the document's extraction began (default: now)."""
+        self.deadline = (started if started is not None else time.monotonic()) + limits.timeout_s * TIME_SHARE
+        self.parts = parts
+        self.failed: list[int] = []
+        self.empty: list[int] = []
+        self.skipped: list[int] = []
+        self._found: dict[int, bool] = {}
+
+    def page(self, page: int, image: Callable[[], object], scale: float = 1.0) -> None:
+        """Recognise `image()` (made only when there is time) as text of `page`."""
+        if time.monotonic() > self.deadline:
+            self.skipped.append(page)
+            return
         try:
-            image = open_image(data)
-            image.load()
-            found[page] = add_lines(recognise(image), page, parts) or found.get(page, False)
+            found = add_lines(recognise(image(), scale), page, self.parts)
         except (UnreadableDocument, OSError, ValueError, RuntimeError):
-            failed.append(page)
-    return warnings_for(failed, [p for p, any_text in found.items() if not any_text and p not in failed])
+            self.failed.append(page)
+            return
+        self._found[page] = self._found.get(page, False) or found
+
+    def warnings(self) -> list[str]:
+        out = []
+        for template, pages in ((WARN_OCR_FAILED, self.failed), (WARN_OCR_TIME, self.skipped),
+                                (WARN_OCR_EMPTY, [p for p, f in self._found.items() if not f])):
+            pages = sorted(set(pages) - (set(self.failed) if template is not WARN_OCR_FAILED else set()))
+            if pages:
+                out.append(template.format(pages=page_ranges(pages)))
+        return out
 
 
-def warnings_for(failed: list, empty: list) -> list[str]:
-    warnings = []
-    if failed:
-        warnings.append(WARN_OCR_FAILED.format(pages="、".join(map(str, dict.fromkeys(failed)))))
-    if empty:
-        warnings.append(WARN_OCR_EMPTY.format(pages="、".join(map(str, dict.fromkeys(empty)))))
-    return warnings
+def page_ranges(pages: list[int]) -> str:
+    """[1, 2, 3, 7] → "1-3、7"."""
+    spans: list[list[int]] = []
+    for p in pages:
+        if spans and p == spans[-1][1] + 1:
+            spans[-1][1] = p
+        else:
+            spans.append([p, p])
+    return "、".join(f"{a}-{b}" if a != b else f"{a}" for a, b in spans)

@@ -14,6 +14,8 @@ safe parser of extract/ooxml.py does it in one module.
 """
 from __future__ import annotations
 
+import time
+
 from screening.errors import UnreadableDocument
 from screening.extract import ocr, ofd_text
 from screening.extract.attachments import Member, extract_members, member_name
@@ -29,6 +31,7 @@ ANNOT_TYPES = {"Link": "链接", "Path": "路径", "Highlight": "高亮", "Stamp
 
 
 def extract(data: bytes, name: str, limits: Limits) -> Document:
+    started = time.monotonic()
     pkg = open_ofd(data, limits)
     entry = pkg.resolve("", "OFD.xml")
     root = pkg.xml(entry)
@@ -36,6 +39,7 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     if not bodies:
         raise UnreadableDocument("corrupt", "OFD.xml 中没有文档（DocBody）")
     parts, members, warnings = Parts(), [], []
+    scans = ocr.PageOcr(limits, parts, started=started)
     pages = 0
     for body in bodies:
         _doc_info(body.find("DocInfo"), parts)
@@ -43,9 +47,9 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
         document = pkg.xml(doc_root)
         if document is None:
             raise UnreadableDocument("corrupt", f"OFD 文档根（{body.findtext('DocRoot')}）缺失")
-        pages = _document(pkg, doc_root, document, pages, parts, members, warnings, limits)
+        pages = _document(pkg, doc_root, document, pages, parts, members, warnings, limits, scans)
         signatures(pkg, pkg.resolve(entry, body.findtext("Signatures")), parts[PartKind.METADATA])
-    warnings += extract_members(members, parts, limits)
+    warnings += scans.warnings() + extract_members(members, parts, limits)
     return make_document(data, name, "ofd", parts, pages=pages, warnings=warnings)
 
 
@@ -62,7 +66,7 @@ def _doc_info(info, parts: Parts) -> None:
 
 
 def _document(pkg: OfdPackage, doc_root: str, document, offset: int, parts: Parts,
-              members: list[Member], warnings: list[str], limits: Limits) -> int:
+              members: list[Member], warnings: list[str], limits: Limits, scans: ocr.PageOcr) -> int:
     """Pages, annotations, attachments and custom tags of one Document.xml; returns the page count so far."""
     templates = {t.get("ID"): pkg.resolve(doc_root, t.get("BaseLoc")) for t in document.iter("TemplatePage")}
     page_ids: dict[str, int] = {}
@@ -72,7 +76,6 @@ def _document(pkg: OfdPackage, doc_root: str, document, offset: int, parts: Part
         raise UnreadableDocument("corrupt", f"OFD 文档（{doc_root}）没有页面")
     if offset + len(page_list) > limits.max_pages:
         raise UnreadableDocument("too_large", f"OFD 共 {offset + len(page_list)} 页，超过上限 {limits.max_pages} 页")
-    scans: list[tuple[int, bytes]] = []
     for i, page_el in enumerate(page_list, offset + 1):
         page_ids[page_el.get("ID", "")] = i
         loc = pkg.resolve(doc_root, page_el.get("BaseLoc"))
@@ -84,8 +87,8 @@ def _document(pkg: OfdPackage, doc_root: str, document, offset: int, parts: Part
         runs = [r for layer in layers if layer is not None for r in ofd_text.runs(layer)]
         _lines(runs, i, parts, PartKind.BODY)
         if not any(r.text.strip() and not r.invisible for r in runs):
-            scans += [(i, img) for img in _page_images(pkg, doc_root, document, content)]
-    warnings += ocr.recognise_pages(scans, parts)
+            for image in _page_images(pkg, doc_root, document, content):
+                scans.page(i, lambda image=image: ocr.open_image(image))
     _annotations(pkg, doc_root, document, page_ids, parts)
     _custom_tags(pkg, pkg.resolve(doc_root, document.findtext("CustomTags")), parts)
     _outline(document, page_ids, parts)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ctypes
 import threading
+import time
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
 from screening.extract import ocr, pdf_layout
+from screening.extract.ocr import page_ranges
 from screening.extract.common import WARN_EMBEDDED, WARN_LAYOUT_FAILED, Limits, Parts, make_document
 from screening.types import Document, PartKind
 
@@ -28,7 +30,8 @@ _EOF_WINDOW = 1 << 16
 # A page with images and fewer characters than one per this many square points (≈100 on an A4
 # page, which holds 1,500 and more) is read as a scan: its rendering is OCR'd.
 AREA_PER_CHAR = 5000
-OCR_DPI = 200
+OCR_SCALE = 150 / 72      # scans are rendered at 150 dpi for OCR
+_MAX_OBJECTS = 100_000     # page objects looked at for images
 _PDFIUM = threading.Lock()   # pdfium is not thread-safe; extract_isolated runs it in a child anyway
 
 
@@ -38,6 +41,7 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
 
 
 def _extract(data: bytes, name: str, limits: Limits) -> Document:
+    started = time.monotonic()
     pdf = _open(data)
     try:
         count = len(pdf)
@@ -45,15 +49,14 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
             raise UnreadableDocument("too_large", f"PDF 共 {count} 页，超过上限 {limits.max_pages} 页")
         parts = Parts()
         layout_failed, attached, links = [], [], {}
-        ocr_failed: list[int] = []
-        ocr_empty: list[int] = []
+        scans = ocr.PageOcr(limits, parts, started=started)
         for number in range(1, count + 1):
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
                 chars = _page(page, textpage, number, parts, layout_failed)
                 if chars * AREA_PER_CHAR < page.get_width() * page.get_height() and _has_images(page):
-                    _ocr_page(page, number, parts, ocr_failed, ocr_empty)
+                    scans.page(number, lambda: page.render(scale=OCR_SCALE).to_pil(), scale=OCR_SCALE)
                 _annotations(pdf, page, number, parts, links, attached)
             finally:
                 textpage.close()
@@ -70,8 +73,7 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
             meta.add(f"嵌入对象：{item}")
     finally:
         pdf.close()
-    warnings = ocr.warnings_for([page_ranges(ocr_failed)] if ocr_failed else [],
-                                [page_ranges(ocr_empty)] if ocr_empty else [])
+    warnings = scans.warnings()
     if layout_failed:
         warnings.append(WARN_LAYOUT_FAILED.format(pages=page_ranges(layout_failed)))
     if attached:
@@ -95,18 +97,6 @@ def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -
     return chars
 
 
-def _ocr_page(page, number: int, parts: Parts, failed: list[int], empty: list[int]) -> None:
-    """A page that is (mostly) an image: render it and OCR the rendering; boxes in PDF points."""
-    try:
-        image = page.render(scale=OCR_DPI / 72).to_pil()
-        found = ocr.add_lines(ocr.recognise(image, scale=OCR_DPI / 72), number, parts)
-    except (pdfium.PdfiumError, OSError, ValueError, RuntimeError):
-        failed.append(number)
-        return
-    if not found:
-        empty.append(number)
-
-
 def _open(data: bytes) -> pdfium.PdfDocument:
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
         raise UnreadableDocument("corrupt", "PDF 文件不完整（缺少文件结束标记，可能在传输中被截断）")
@@ -118,21 +108,18 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         raise UnreadableDocument("corrupt", f"PDF 文件已损坏，无法解析（{exc}）") from None
 
 
-def page_ranges(pages: list[int]) -> str:
-    """[1, 2, 3, 7] → "1-3、7"."""
-    spans: list[list[int]] = []
-    for p in pages:
-        if spans and p == spans[-1][1] + 1:
-            spans[-1][1] = p
-        else:
-            spans.append([p, p])
-    return "、".join(f"{a}-{b}" if a != b else f"{a}" for a, b in spans)
-
-
 def _has_images(page) -> bool:
-    kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
-    return any(pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, i)) in kinds
-               for i in range(pdfium_c.FPDFPage_CountObjects(page)))
+    """Whether the page draws a raster image, directly or inside a form XObject."""
+    objects = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(pdfium_c.FPDFPage_CountObjects(page))]
+    seen = 0
+    while objects and seen < _MAX_OBJECTS:
+        obj, seen = objects.pop(), seen + 1
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            objects += [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+    return False
 
 
 def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: list) -> None:
