@@ -18,9 +18,11 @@ from screening.errors import UnreadableDocument
 from screening.extract.common import (
     WARN_ATTACHMENT, WARN_ATTACHMENT_BUDGET, WARN_ATTACHMENT_DEPTH, Limits, PartBuilder, Parts,
 )
+from screening.extract.sniff import HTML_EXTS, TEXT_EXTS, sniff, suffix
 from screening.types import Document, PartKind
 
 NAME_LABEL = "附件名称"
+_TEXT_LIKE = frozenset({".xml", ".json", ".ini", ".conf", ".cfg", ".yaml", ".yml", ".sql", ".properties"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,9 @@ def extract_members(members: Iterable[Member], parts: Parts, limits: Limits) -> 
             warnings.append(WARN_ATTACHMENT_BUDGET.format(limit=limits.attachment_total, name=member.name))
             continue
         budget -= len(member.data)
+        if not _readable_kind(member):
+            warnings.append(WARN_ATTACHMENT.format(name=member.name, reason="不是可识别的文档、表格、图片或文本文件"))
+            continue
         inner = replace(limits, attachment_depth=limits.attachment_depth - 1, attachment_total=max(budget, 1))
         try:
             doc = extract_bytes(member.data, member.name, limits=inner)
@@ -67,6 +72,16 @@ def extract_members(members: Iterable[Member], parts: Parts, limits: Limits) -> 
         copy_document(doc, member, parts[PartKind.ATTACHMENT])
         warnings.extend(f"附件“{member.name}”：{w}" for w in doc.warnings)
     return warnings
+
+
+def _readable_kind(member: Member) -> bool:
+    """A blob that sniffs as plain text is read as text only when its name says it is text: an
+    OLE object or other binary stream must not be decoded into noise and passed."""
+    try:
+        kind = sniff(member.data, member.name)
+    except UnreadableDocument:
+        return True            # refused by the dispatch with its own specific message
+    return kind != "txt" or suffix(member.name) in TEXT_EXTS | HTML_EXTS | _TEXT_LIKE
 
 
 def copy_document(doc: Document, member: Member, into: PartBuilder) -> None:

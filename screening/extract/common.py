@@ -56,7 +56,6 @@ HTML_HIDDEN_INPUT = "HTML隐藏表单字段"
 
 # Document.warnings: the extraction is incomplete, so the engine must not answer `pass`.
 WARN_ONLY_IMAGES = "文档只有图片没有文字（可能为扫描件），未能审查图像内容"
-WARN_EMBEDDED = "文件含嵌入对象或附件，未审查其内容：{names}"
 WARN_ATTACHMENT = "附件或嵌入文件“{name}”未能审查：{reason}"
 WARN_ATTACHMENT_DEPTH = "附件“{name}”嵌套层数超过上限，其中的附件未审查"
 WARN_ATTACHMENT_BUDGET = "附件和嵌入文件合计超过 {limit} 字节，“{name}”等未审查"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from screening.errors import UnreadableDocument
 from screening.extract import docx_props
+from screening.extract.attachments import extract_members
 from screening.extract.common import WARN_ONLY_IMAGES, Limits, Parts, make_document
 from screening.extract.docx_style import NO_FILL, W, Styles, prop_val
 from screening.extract.docx_text import Walker
@@ -55,7 +56,7 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     meta = parts[PartKind.METADATA]
     docx_props.properties(pkg, meta)
     docx_props.revision_authors(meta, (el.get(W + "author") for r in roots for el in r.iter(*_REVISION_TAGS)))
-    warnings = docx_props.package_contents(pkg, meta)
+    warnings = extract_members(docx_props.package_contents(pkg, meta), parts, limits)
     if not parts.has_text(*_VISIBLE) and any(n.startswith("word/media/") for n in pkg.names):
         warnings.append(WARN_ONLY_IMAGES)
     return make_document(data, name, "docx", parts, pages=pages, warnings=warnings)

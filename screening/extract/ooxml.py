@@ -55,8 +55,10 @@ class Rel:
 class Package:
     """The checked members of one OOXML zip; XML members are read and DTD-checked up front."""
 
-    def __init__(self, names: tuple[str, ...], xml: dict[str, bytes], content_types: dict[str, str]) -> None:
+    def __init__(self, names: tuple[str, ...], xml: dict[str, bytes], content_types: dict[str, str],
+                 zf: zipfile.ZipFile | None = None) -> None:
         self.names = names
+        self._zf = zf
         self._xml = xml
         self.content_types = content_types   # member name → content type (overrides and defaults)
         self._parser = safe_parser()
@@ -72,6 +74,12 @@ class Package:
             return etree.fromstring(raw, self._parser)
         except etree.XMLSyntaxError as exc:
             raise UnreadableDocument("corrupt", f"文件内部的 {name} 不是有效的XML：{exc}") from None
+
+    def raw(self, name: str) -> bytes:
+        """The bytes of a (non-XML) member, e.g. an embedded file."""
+        if self._zf is None or name not in self.names:
+            raise UnreadableDocument("corrupt", f"文件内部缺少 {name}")
+        return read_member(self._zf, name, xml=False)
 
     def rels(self, source: str) -> list[Rel]:
         """The relationships of member `source` ("" for the package itself)."""
@@ -127,7 +135,7 @@ def open_package(data: bytes, limits: Limits) -> Package:
     for name in names:
         if name.endswith(_XML_SUFFIXES) or "xml" in content_types.get(name, ""):
             xml[name] = raw_ct if name == "[Content_Types].xml" else read_member(zf, name)
-    return Package(names, xml, content_types)
+    return Package(names, xml, content_types, zf)
 
 
 def _check_directory_size(data: bytes, limits: Limits) -> None:

@@ -16,9 +16,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
-from screening.extract import ocr, pdf_layout
+from screening.extract import ocr, pdf_extras, pdf_layout
+from screening.extract.attachments import extract_members
 from screening.extract.ocr import page_ranges
-from screening.extract.common import WARN_EMBEDDED, WARN_LAYOUT_FAILED, Limits, Parts, make_document
+from screening.extract.common import WARN_LAYOUT_FAILED, Limits, Parts, make_document
 from screening.types import Document, PartKind
 
 INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"), ("Keywords", "关键词"),
@@ -32,7 +33,7 @@ _EOF_WINDOW = 1 << 16
 AREA_PER_CHAR = 5000
 OCR_SCALE = 150 / 72      # scans are rendered at 150 dpi for OCR
 _MAX_OBJECTS = 100_000     # page objects looked at for images
-_PDFIUM = threading.Lock()   # pdfium is not thread-safe; extract_isolated runs it in a child anyway
+_PDFIUM = threading.RLock()  # pdfium is not thread-safe; re-entered for a PDF attached to a PDF
 
 
 def extract(data: bytes, name: str, limits: Limits) -> Document:
@@ -48,7 +49,7 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
         if count > limits.max_pages:
             raise UnreadableDocument("too_large", f"PDF 共 {count} 页，超过上限 {limits.max_pages} 页")
         parts = Parts()
-        layout_failed, attached, links = [], [], {}
+        layout_failed, attached, unread, links = [], [], [], {}
         scans = ocr.PageOcr(limits, parts, started=started)
         for number in range(1, count + 1):
             page = pdf[number - 1]
@@ -57,11 +58,11 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
                 chars = _page(page, textpage, number, parts, layout_failed)
                 if chars * AREA_PER_CHAR < page.get_width() * page.get_height() and _has_images(page):
                     scans.page(number, lambda: page.render(scale=OCR_SCALE).to_pil(), scale=OCR_SCALE)
-                _annotations(pdf, page, number, parts, links, attached)
+                _annotations(pdf, page, number, parts, links, attached, unread)
             finally:
                 textpage.close()
                 page.close()
-        attached += [pdf.get_attachment(i).get_name() for i in range(pdf.count_attachments())]
+        attached += pdf_extras.document_files(pdf, unread)
         meta = parts[PartKind.METADATA]
         for key, label in INFO_LABELS:
             value = " ".join((pdf.get_metadata_value(key) or "").split())
@@ -69,15 +70,12 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
                 meta.add(f"{label}：{value}")
         for url in links:
             meta.add(f"超链接：{url}")
-        for item in attached:
-            meta.add(f"嵌入对象：{item}")
     finally:
         pdf.close()
     warnings = scans.warnings()
     if layout_failed:
         warnings.append(WARN_LAYOUT_FAILED.format(pages=page_ranges(layout_failed)))
-    if attached:
-        warnings.append(WARN_EMBEDDED.format(names="、".join(attached)))
+    warnings += unread + extract_members(attached, parts, limits)
     return make_document(data, name, "pdf", parts, pages=count, warnings=warnings)
 
 
@@ -122,7 +120,7 @@ def _has_images(page) -> bool:
     return False
 
 
-def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: list) -> None:
+def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: list, unread: list) -> None:
     for k in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, k)
         try:
@@ -133,7 +131,9 @@ def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: li
                     links[url] = None
                 continue
             if subtype == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
-                attached.append(f"第{number}页的附件批注")
+                member = pdf_extras.annotation_file(pdf, annot, number, unread)
+                if member is not None:
+                    attached.append(member)
             contents = _annot_string(annot, b"Contents")
             if subtype not in _NOT_COMMENTS and contents.strip():
                 author = _annot_string(annot, b"T").strip()

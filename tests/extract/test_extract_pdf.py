@@ -119,3 +119,20 @@ def test_a_blank_page_is_no_scan():
 @pytest.mark.parametrize("numbers, text", [([1], "1"), ([1, 2, 3, 7], "1-3、7"), ([2, 4, 5], "2、4-5")])
 def test_page_ranges(numbers, text):
     assert page_ranges(numbers) == text
+
+
+def test_an_embedded_file_and_a_file_attachment_annotation_are_screened_as_attachments(engine):
+    from pdfextras import add_to_pdf
+
+    from screening.pipeline import screen_bytes
+
+    data = add_to_pdf(make_pdf(pages=[["正文见附件"]]),
+                      attachments={"账号.txt": "系统管理员 密码：Abc@123456".encode()},
+                      annotation_files={"名单.txt": "张三 身份证号11010519491231002X".encode()})
+    report = screen_bytes(data, "通知.pdf", engine=engine)
+    by_member = {(f.location.member, f.location.part.value) for f in report.findings if f.location.member}
+    assert ("账号.txt", "attachment") in by_member
+    assert ("名单.txt", "attachment") in by_member
+    (id_finding,) = [f for f in report.findings if f.rule == "pii.id_card"]
+    assert id_finding.text == "11010519491231002X"
+    assert any(f.category.value == "credential" and f.location.member == "账号.txt" for f in report.findings)
