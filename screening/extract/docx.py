@@ -13,7 +13,7 @@ where it records none, both are None rather than a guess.
 from __future__ import annotations
 
 from screening.errors import UnreadableDocument
-from screening.extract import docx_props
+from screening.extract import docx_more, docx_props
 from screening.extract.attachments import extract_members
 from screening.extract.common import WARN_ONLY_IMAGES, Limits, Parts, make_document
 from screening.extract.docx_style import NO_FILL, W, Styles, prop_val
@@ -52,6 +52,9 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     walker.blocks(body, PartKind.BODY)
     pages, walker.page = walker.page, None
     roots = [root, *_stories(pkg, main, body, walker)]
+    docx_more.extra_bodies(root, walker)
+    docx_more.glossary(pkg, main, walker)
+    docx_more.charts_and_diagrams(pkg, walker)
 
     meta = parts[PartKind.METADATA]
     docx_props.properties(pkg, meta)
