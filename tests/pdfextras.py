@@ -73,7 +73,7 @@ def add_to_pdf(data: bytes, *, attachments: dict[str, bytes] | None = None,
     if info:
         writer.add_metadata(info)
     for title in outline:
-        writer.add_outline_item(title, 0)
+        writer.add_outline_item(title=title, page_number=0)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

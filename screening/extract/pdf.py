@@ -1,10 +1,12 @@
 """pdf: page text with pdfium (about 1 ms a page), one block per line, `page` set.
 
 Also: hidden text (pdf_layout: under boxes, invisible colours, tiny) → `hidden`; annotation
-contents with their authors → `comment`; document information and link targets →
-`metadata`. A page with images and too little text for its area (a scan) is rendered and
-OCR'd (extract/ocr.py: lines with `box` in points); a page whose OCR fails or finds nothing,
-and embedded files, are reported as warnings, so the document is never passed unread.
+contents with their authors → `comment`; document information, XMP metadata, bookmarks and
+link targets → `metadata`; form field values → `body`, or `hidden` for hidden widgets; embedded
+files → `attachment` (pdf_extras, attachments). A page with images and too little text for its
+area (a scan) is rendered and OCR'd (extract/ocr.py: lines with `box` in points). A page whose
+OCR fails or finds nothing and an embedded file that cannot be read are warnings, so the
+document is never passed unread.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ _EOF_WINDOW = 1 << 16
 # A page with images and fewer characters than one per this many square points (≈100 on an A4
 # page, which holds 1,500 and more) is read as a scan: its rendering is OCR'd.
 AREA_PER_CHAR = 5000
+WARN_FORMS = "PDF表单未能初始化，表单字段的值未能审查"
 OCR_SCALE = 150 / 72      # scans are rendered at 150 dpi for OCR
 _MAX_OBJECTS = 100_000     # page objects looked at for images
 _PDFIUM = threading.RLock()  # pdfium is not thread-safe; re-entered for a PDF attached to a PDF
@@ -44,12 +47,17 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
 def _extract(data: bytes, name: str, limits: Limits) -> Document:
     started = time.monotonic()
     pdf = _open(data)
+    unread = []
     try:
+        try:
+            pdf.init_forms()   # before any page is loaded; form field values need the form handle
+        except pdfium.PdfiumError:
+            unread.append(WARN_FORMS)
         count = len(pdf)
         if count > limits.max_pages:
             raise UnreadableDocument("too_large", f"PDF 共 {count} 页，超过上限 {limits.max_pages} 页")
         parts = Parts()
-        layout_failed, attached, unread, links = [], [], [], {}
+        layout_failed, attached, links = [], [], {}
         scans = ocr.PageOcr(limits, parts, started=started)
         for number in range(1, count + 1):
             page = pdf[number - 1]
@@ -70,6 +78,8 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
                 meta.add(f"{label}：{value}")
         for url in links:
             meta.add(f"超链接：{url}")
+        pdf_extras.outline(pdf, meta)
+        unread += pdf_extras.xmp(data, meta)
     finally:
         pdf.close()
     warnings = scans.warnings()
@@ -130,6 +140,8 @@ def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: li
                 if url:
                     links[url] = None
                 continue
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
+                pdf_extras.form_field(pdf, annot, number, parts)
             if subtype == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
                 member = pdf_extras.annotation_file(pdf, annot, number, unread)
                 if member is not None:

@@ -5,12 +5,26 @@ text, a reader of the printed page sees none of it."""
 from __future__ import annotations
 
 import ctypes
+import io
+import re
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from lxml import etree
 
 from screening.extract.attachments import Member
-from screening.extract.common import WARN_ATTACHMENT
+from screening.extract.common import WARN_ATTACHMENT, PartBuilder, Parts
+from screening.extract.ooxml import safe_parser
+from screening.types import PartKind
+
+FORM_FIELD = "表单字段“{name}”的值"
+FORM_HIDDEN = "隐藏表单字段“{name}”的值"
+WARN_XMP = "PDF的XMP元数据未能读取"
+XMP_LABELS = {"creator": "作者", "title": "标题", "description": "备注", "subject": "主题", "Keywords": "关键词",
+              "CreatorTool": "创建程序", "Producer": "生成程序", "CreateDate": "创建时间", "ModifyDate": "修改时间",
+              "MetadataDate": "元数据时间", "rights": "版权", "publisher": "发布者", "contributor": "参与者"}
+_RDF_CONTAINERS = frozenset({"li", "Seq", "Bag", "Alt"})
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def embedded_file(pdf, raw, page: int | None, unread: list[str]) -> Member | None:
@@ -59,3 +73,63 @@ def _wide(fn, *args) -> str:
     buffer = ctypes.create_string_buffer(size)
     fn(*args, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
     return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def form_field(pdf, annot, page: int, parts: Parts) -> None:
+    """A form field's value: in `body` where the widget shows on the page (PDFium's page text
+    leaves form values out), in `hidden` where the widget is hidden or not viewable."""
+    env = pdf.formenv
+    if env is None:
+        return
+    name = _wide(pdfium_c.FPDFAnnot_GetFormFieldName, env.raw, annot).strip()
+    value = _wide(pdfium_c.FPDFAnnot_GetFormFieldValue, env.raw, annot)
+    if not value.strip():
+        return
+    flags = pdfium_c.FPDFAnnot_GetFlags(annot)
+    hidden = flags & (pdfium_c.FPDF_ANNOT_FLAG_HIDDEN | pdfium_c.FPDF_ANNOT_FLAG_NOVIEW)
+    label = FORM_HIDDEN.format(name=name) if hidden else FORM_FIELD.format(name=name)
+    for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        parts[PartKind.HIDDEN if hidden else PartKind.BODY].add(line, page=page, label=label)
+
+
+def outline(pdf, meta: PartBuilder) -> None:
+    """Bookmarks (the outline a viewer shows beside the page), with the page each points to."""
+    for bookmark in pdf.get_toc():
+        dest = bookmark.get_dest()
+        index = dest.get_index() if dest is not None else None
+        meta.add(f"书签：{' '.join(bookmark.get_title().split())}", page=index + 1 if index is not None else None)
+
+
+def xmp(data: bytes, meta: PartBuilder) -> list[str]:
+    """XMP metadata (the catalog's /Metadata stream, read with pdfminer, which decodes its filters);
+    returns a warning when the stream exists but cannot be read."""
+    if b"/Metadata" not in data:
+        return []
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    try:
+        catalog = PDFDocument(PDFParser(io.BytesIO(data))).catalog
+        stream = resolve1(catalog.get("Metadata"))
+        raw = stream.get_data() if isinstance(stream, PDFStream) else None
+    except Exception:  # noqa: BLE001 - pdfminer's failures on broken files are of many kinds
+        return [WARN_XMP]
+    if not raw:
+        return []
+    if _DTD.search(raw):
+        return [WARN_XMP]
+    try:
+        root = etree.fromstring(raw.strip(b"\x00 \r\n\t"), safe_parser())
+    except etree.XMLSyntaxError:
+        return [WARN_XMP]
+    for el in root.iter():
+        if not isinstance(el.tag, str) or len(el) or not (el.text or "").strip():
+            continue
+        name = etree.QName(el).localname
+        ancestor = el
+        while name in _RDF_CONTAINERS and ancestor.getparent() is not None:
+            ancestor = ancestor.getparent()
+            name = etree.QName(ancestor).localname
+        meta.add(f"{XMP_LABELS.get(name, f'XMP元数据（{name}）')}：{' '.join(el.text.split())}")
+    return []

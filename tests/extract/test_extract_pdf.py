@@ -136,3 +136,28 @@ def test_an_embedded_file_and_a_file_attachment_annotation_are_screened_as_attac
     (id_finding,) = [f for f in report.findings if f.rule == "pii.id_card"]
     assert id_finding.text == "11010519491231002X"
     assert any(f.category.value == "credential" and f.location.member == "账号.txt" for f in report.findings)
+
+
+@pytest.mark.parametrize("kwargs, part, text", [
+    ({"fields": {"申请人身份证号": "11010519491231002X"}}, PartKind.HIDDEN, "11010519491231002X"),
+    ({"xmp_creator": "张三 11010519491231002X"}, PartKind.METADATA, "11010519491231002X"),
+    ({"subject": "核对 11010519491231002X"}, PartKind.METADATA, "11010519491231002X"),
+    ({"keywords": "人员 11010519491231002X"}, PartKind.METADATA, "11010519491231002X"),
+    ({"outline": ["附件：11010519491231002X 名单"]}, PartKind.METADATA, "11010519491231002X"),
+], ids=["hidden form field", "xmp", "subject", "keywords", "outline"])
+def test_what_the_page_does_not_show_is_screened_in_the_right_part(engine, kwargs, part, text):
+    from pdfextras import add_to_pdf
+
+    from screening.pipeline import screen_bytes
+
+    report = screen_bytes(add_to_pdf(make_pdf(pages=[["正文"]]), **kwargs), "通知.pdf", engine=engine)
+    found = [f for f in report.findings if f.rule == "pii.id_card"]
+    assert found and found[0].location.part is part and found[0].text == text
+
+
+def test_xmp_author_and_bookmark_labels():
+    from pdfextras import add_to_pdf
+
+    doc = extract(add_to_pdf(make_pdf(pages=[["正文"]]), xmp_creator="李四", outline=["一、总体要求"]))
+    meta = blocks(doc, PartKind.METADATA)
+    assert "作者：李四" in meta and "书签：一、总体要求" in meta
