@@ -205,6 +205,15 @@ def _footnote_members(footnotes: Sequence[str]) -> dict:
     }
 
 
+def make_zip(members: dict[str, bytes]) -> bytes:
+    """A zip holding `members` in this order (deflated)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
 def rewrite_zip(data: bytes, changes: dict[str, bytes | None | Callable[[bytes], bytes]],
                 compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     """Copy a zip, replacing members (bytes), editing them (a function of the old bytes),

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SCREENING_SHARED_DIR") or ROOT.parent / "shared")   # override: a git worktree
+# the variables: for a git worktree, whose parent folder holds no shared/
+SHARED = Path(os.environ.get("SCREENING_SHARED_DIR") or os.environ.get("SCREENING_SHARED") or ROOT.parent / "shared")
 THIRDPARTY = SHARED / "corpus" / "thirdparty"
 SEEDS = SHARED / "seeds"
 PUBLIC_CORPUS = SHARED / "corpus" / "public"

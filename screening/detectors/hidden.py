@@ -18,7 +18,8 @@ _METADATA = ("hidden.metadata", "文档属性中含有可识别个人或单位�
 _INCOMPLETE = ("extract.incomplete", "文件部分内容未能提取，无法完成自动审查：{reason}",
                "请人工审查未能提取的部分（如扫描图像），或提供可提取文字的版本")
 # Property labels (as extractors write them: "作者：张三") that identify a person or an organisation.
-IDENTIFYING_PROPERTIES = ("作者", "最后修改者", "最后保存者", "公司", "单位", "管理者", "经理", "创建者", "修订者")
+IDENTIFYING_PROPERTIES = ("作者", "最后修改者", "最后保存者", "公司", "单位", "管理者", "经理", "创建者", "修订者",
+                          "签章人", "签章单位")
 WARNING_LABEL = "提取警告"
 
 

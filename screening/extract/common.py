@@ -22,10 +22,12 @@ class Limits:
     zip_max_ratio: float = 100.0       # OOXML: uncompressed/compressed, per member and overall
     timeout_s: float = 60.0            # extract_isolated: wall clock
     memory_bytes: int = 2 * GiB        # extract_isolated: RLIMIT_AS of the child
+    attachment_depth: int = 3          # attachments inside attachments: levels still to open
+    attachment_total: int = 100 * MiB  # attachments and embedded files of one document, together
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            if not getattr(self, f.name) > 0:
+            if not getattr(self, f.name) > (-1 if f.name == "attachment_depth" else 0):
                 raise ValueError(f"Limits.{f.name} must be positive")
 
 
@@ -53,10 +55,11 @@ HTML_HIDDEN = "HTML隐藏元素"
 HTML_HIDDEN_INPUT = "HTML隐藏表单字段"
 
 # Document.warnings: the extraction is incomplete, so the engine must not answer `pass`.
-WARN_NO_TEXT_LAYER = "PDF无文本层（可能为扫描件），未能审查图像内容"
-WARN_PAGES_WITHOUT_TEXT = "PDF第{pages}页无文本层（可能为扫描件），未能审查这些页的图像内容"
 WARN_ONLY_IMAGES = "文档只有图片没有文字（可能为扫描件），未能审查图像内容"
-WARN_EMBEDDED = "文件含嵌入对象或附件，未审查其内容：{names}"
+WARN_ATTACHMENT = "附件或嵌入文件“{name}”未能审查：{reason}"
+WARN_ATTACHMENT_DEPTH = "附件“{name}”嵌套层数超过上限，其中的附件未审查"
+WARN_ATTACHMENT_BUDGET = "附件和嵌入文件合计超过 {limit} 字节，“{name}”等未审查"
+WARN_OCR_FAILED = "第{pages}页图像文字识别失败，未能审查这些页的图像内容"
 WARN_LAYOUT_FAILED = "PDF第{pages}页版面分析失败，未能检查黑框遮盖和白色文字"
 
 
@@ -70,14 +73,15 @@ class PartBuilder:
         self._blocks: list[Block] = []
         self._end = -1  # end of the text so far, counting the "\n" that the next block adds
 
-    def add(self, text: str, *, page: int | None = None, label: str = "") -> None:
+    def add(self, text: str, *, page: int | None = None, label: str = "", member: str | None = None,
+            box: tuple[float, float, float, float] | None = None) -> None:
         """Add one block; blank text is skipped unless keep_blank (txt: block N = line N)."""
         if not self.keep_blank and not text.strip():
             return
         start = self._end + 1
         self._end = start + len(text)
         self._texts.append(text)
-        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label))
+        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label, member=member, box=box))
 
     @property
     def has_text(self) -> bool:

@@ -13,7 +13,8 @@ where it records none, both are None rather than a guess.
 from __future__ import annotations
 
 from screening.errors import UnreadableDocument
-from screening.extract import docx_props, vba
+from screening.extract import docx_more, docx_props, vba
+from screening.extract.attachments import extract_members
 from screening.extract.common import WARN_ONLY_IMAGES, Limits, Parts, make_document
 from screening.extract.docx_style import NO_FILL, W, Styles, prop_val
 from screening.extract.docx_text import Walker
@@ -51,11 +52,14 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     walker.blocks(body, PartKind.BODY)
     pages, walker.page = walker.page, None
     roots = [root, *_stories(pkg, main, body, walker)]
+    docx_more.extra_bodies(root, walker)
+    docx_more.glossary(pkg, main, walker)
+    docx_more.charts_and_diagrams(pkg, walker)
 
     meta = parts[PartKind.METADATA]
     docx_props.properties(pkg, meta)
     docx_props.revision_authors(meta, (el.get(W + "author") for r in roots for el in r.iter(*_REVISION_TAGS)))
-    warnings = docx_props.package_contents(pkg, meta)
+    warnings = extract_members(docx_props.package_contents(pkg, meta), parts, limits)
     for label, text in vba.describe(data, pkg.names):     # a .docm's macros: read, never run
         parts[PartKind.HIDDEN].add(text, label=label)
     if not parts.has_text(*_VISIBLE) and any(n.startswith("word/media/") for n in pkg.names):

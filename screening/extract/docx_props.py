@@ -1,12 +1,13 @@
-"""What a docx carries besides its text: document properties, revision authors, custom XML data,
-external links and embedded objects, as metadata blocks `标签：值` (detectors/hidden.py reads
-the labels) and extraction warnings."""
+"""What a docx carries besides its text: document properties, revision authors, custom XML data
+and external links, as metadata blocks `标签：值` (detectors/hidden.py reads the labels), and its
+embedded files (OLE objects, embedded workbooks and documents) as attachments."""
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
 
-from screening.extract.common import WARN_EMBEDDED, PartBuilder
+from screening.extract.attachments import Member
+from screening.extract.common import PartBuilder
 from screening.extract.ooxml import Package
 
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -49,8 +50,8 @@ def revision_authors(meta: PartBuilder, authors: Iterable[str]) -> None:
         _add(meta, "修订者", author)
 
 
-def package_contents(pkg: Package, meta: PartBuilder) -> list[str]:
-    """Custom XML data, external link targets and embedded objects; returns the warnings."""
+def package_contents(pkg: Package, meta: PartBuilder) -> list[Member]:
+    """Custom XML data and external link targets as metadata; returns the embedded files."""
     for name in pkg.names:
         base = posixpath.basename(name)
         if name.startswith("customXml/") and base.startswith("item") and not base.startswith("itemProps"):
@@ -68,11 +69,7 @@ def package_contents(pkg: Package, meta: PartBuilder) -> list[str]:
                 embedded.append(rel.target)
     for label, target in links:
         _add(meta, label, target)
-    for name in embedded:
-        _add(meta, "嵌入对象", name)
-    if embedded:
-        return [WARN_EMBEDDED.format(names="、".join(posixpath.basename(n) for n in embedded))]
-    return []
+    return [Member(posixpath.basename(name), pkg.raw(name)) for name in embedded if name in pkg.names]
 
 
 def _add(meta: PartBuilder, label: str, value: str | None) -> None:

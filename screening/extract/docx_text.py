@@ -16,6 +16,7 @@ from screening.types import PartKind
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 V_TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"
+RUBY = "拼音指南（注音文字）"
 
 _INSERTED_TAGS = (W + "ins", W + "moveTo")
 _DELETED_TAGS = (W + "del", W + "moveFrom")
@@ -143,6 +144,9 @@ class Walker:
             elif tag in _GRAPHIC_TAGS:
                 self._graphics(child, para)
                 continue
+            elif tag == W + "ruby":
+                self._ruby(child, para, base, pstyle, deleted, inserted)
+                continue
             else:
                 continue
             self._emit(para, text, fmt, deleted, inserted)
@@ -162,6 +166,18 @@ class Walker:
         para.revision.add(DELETED if deleted else INSERTED if inserted else None, text, page)
         hidden = None if deleted else VANISHED if fmt.vanish else INVISIBLE if fmt.invisible else None
         para.hidden.add(hidden, text, page)
+
+    def _ruby(self, ruby, para: _Para, base: Fmt, pstyle, deleted: bool, inserted: bool) -> None:
+        """拼音指南: the base text stands in the paragraph; the annotation above it (w:rt) is
+        kept apart, as hidden text, so that it does not split the words it annotates."""
+        ruby_base = ruby.find(W + "rubyBase")
+        if ruby_base is not None:
+            self._inline(ruby_base, para, base, pstyle, deleted, inserted)
+        rt = ruby.find(W + "rt")
+        text = "".join(t.text or "" for t in rt.iter(W + "t")) if rt is not None else ""
+        if text.strip():
+            para.hidden.add(RUBY, text, para.page if para.page is not None else self.page)
+            para.hidden.add(None, "", None)
 
     def _graphics(self, el, para: _Para) -> None:
         """Text boxes and WordArt inside a drawing; the compatibility fallback copy is skipped."""

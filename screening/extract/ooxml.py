@@ -37,7 +37,7 @@ _STRICT = (
 )
 
 
-def _parser() -> etree.XMLParser:
+def safe_parser() -> etree.XMLParser:
     """A parser that resolves no entity, loads no DTD and fetches nothing (one per package:
     lxml serialises threads that share a parser)."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -55,11 +55,13 @@ class Rel:
 class Package:
     """The checked members of one OOXML zip; XML members are read and DTD-checked up front."""
 
-    def __init__(self, names: tuple[str, ...], xml: dict[str, bytes], content_types: dict[str, str]) -> None:
+    def __init__(self, names: tuple[str, ...], xml: dict[str, bytes], content_types: dict[str, str],
+                 zf: zipfile.ZipFile | None = None) -> None:
         self.names = names
+        self._zf = zf
         self._xml = xml
         self.content_types = content_types   # member name → content type (overrides and defaults)
-        self._parser = _parser()
+        self._parser = safe_parser()
 
     def xml(self, name: str | None):
         """The parsed root of an XML member, or None when absent."""
@@ -72,6 +74,12 @@ class Package:
             return etree.fromstring(raw, self._parser)
         except etree.XMLSyntaxError as exc:
             raise UnreadableDocument("corrupt", f"文件内部的 {name} 不是有效的XML：{exc}") from None
+
+    def raw(self, name: str) -> bytes:
+        """The bytes of a (non-XML) member, e.g. an embedded file."""
+        if self._zf is None or name not in self.names:
+            raise UnreadableDocument("corrupt", f"文件内部缺少 {name}")
+        return read_member(self._zf, name, xml=False)
 
     def rels(self, source: str) -> list[Rel]:
         """The relationships of member `source` ("" for the package itself)."""
@@ -103,7 +111,9 @@ class Package:
         raise UnreadableDocument("unsupported_format", "压缩包不是 Office Open XML 文档（没有主文档部件）")
 
 
-def open_package(data: bytes, limits: Limits) -> Package:
+def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    """The zip container with its directory checked (member count, names, encryption, sizes):
+    shared by every zip-based format (OOXML, OFD)."""
     _check_directory_size(data, limits)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -111,16 +121,21 @@ def open_package(data: bytes, limits: Limits) -> Package:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise UnreadableDocument("corrupt", f"压缩结构损坏：{exc}") from None
     _check_members(infos, len(data), limits)
-    names = tuple(i.filename for i in infos)
-    raw_ct = _read(zf, "[Content_Types].xml") if "[Content_Types].xml" in names else None
+    return zf
+
+
+def open_package(data: bytes, limits: Limits) -> Package:
+    zf = open_zip(data, limits)
+    names = tuple(i.filename for i in zf.infolist())
+    raw_ct = read_member(zf, "[Content_Types].xml") if "[Content_Types].xml" in names else None
     if raw_ct is None:
         raise UnreadableDocument("unsupported_format", "压缩包不是 Office Open XML 文档（缺少 [Content_Types].xml）")
     content_types = _content_types(raw_ct, names)
     xml = {}
     for name in names:
         if name.endswith(_XML_SUFFIXES) or "xml" in content_types.get(name, ""):
-            xml[name] = raw_ct if name == "[Content_Types].xml" else _read(zf, name)
-    return Package(names, xml, content_types)
+            xml[name] = raw_ct if name == "[Content_Types].xml" else read_member(zf, name)
+    return Package(names, xml, content_types, zf)
 
 
 def _check_directory_size(data: bytes, limits: Limits) -> None:
@@ -157,9 +172,9 @@ def _check_members(infos: list[zipfile.ZipInfo], packed: int, limits: Limits) ->
         raise UnreadableDocument("zip_bomb", f"整体压缩比 {total / max(packed, 1):.0f}:1，超过上限 {limits.zip_max_ratio:.0f}:1")
 
 
-def _read(zf: zipfile.ZipFile, name: str) -> bytes:
+def read_member(zf: zipfile.ZipFile, name: str, *, xml: bool = True) -> bytes:
     """Read a member in bounded chunks (zipfile stops at the declared size, which was checked;
-    a member that lies about its size fails its CRC) and refuse any DTD in it."""
+    a member that lies about its size fails its CRC) and, for an XML member, refuse any DTD in it."""
     out = bytearray()
     try:
         with zf.open(name) as member:
@@ -167,6 +182,8 @@ def _read(zf: zipfile.ZipFile, name: str) -> bytes:
                 out += chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         raise UnreadableDocument("corrupt", f"无法解压 {name}：{exc}") from None
+    if not xml:
+        return bytes(out)
     head = bytes(out)
     if b"\x00" in head[:4]:  # UTF-16 XML: look at it without the NULs
         head = head.replace(b"\x00", b"")
@@ -177,7 +194,7 @@ def _read(zf: zipfile.ZipFile, name: str) -> bytes:
 
 def _content_types(raw: bytes, names: tuple[str, ...]) -> dict[str, str]:
     try:
-        root = etree.fromstring(raw, _parser())
+        root = etree.fromstring(raw, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise UnreadableDocument("corrupt", f"[Content_Types].xml 不是有效的XML：{exc}") from None
     defaults = {el.get("Extension", "").lower(): el.get("ContentType", "") for el in root.iter(CT_NS + "Default")}

@@ -1,23 +1,27 @@
 """pdf: page text with pdfium (about 1 ms a page), one block per line, `page` set.
 
 Also: hidden text (pdf_layout: under boxes, invisible colours, tiny) → `hidden`; annotation
-contents with their authors → `comment`; document information and link targets →
-`metadata`. Pages whose only content is images (scans) and embedded files are reported
-as warnings, so the document is never passed unread.
+contents with their authors → `comment`; document information, XMP metadata, bookmarks and
+link targets → `metadata`; form field values → `body`, or `hidden` for hidden widgets; embedded
+files → `attachment` (pdf_extras, attachments). A page with images and too little text for its
+area (a scan) is rendered and OCR'd (extract/ocr.py: lines with `box` in points). A page whose
+OCR fails or finds nothing and an embedded file that cannot be read are warnings, so the
+document is never passed unread.
 """
 from __future__ import annotations
 
 import ctypes
 import threading
+import time
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
-from screening.extract import pdf_layout
-from screening.extract.common import (
-    WARN_EMBEDDED, WARN_LAYOUT_FAILED, WARN_NO_TEXT_LAYER, WARN_PAGES_WITHOUT_TEXT, Limits, Parts, make_document,
-)
+from screening.extract import ocr, pdf_extras, pdf_layout
+from screening.extract.attachments import extract_members
+from screening.extract.ocr import page_ranges
+from screening.extract.common import WARN_LAYOUT_FAILED, Limits, Parts, make_document
 from screening.types import Document, PartKind
 
 INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"), ("Keywords", "关键词"),
@@ -26,7 +30,13 @@ INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"),
 _JUNK = str.maketrans("", "", "\x00\x02\ufffe\uffff")
 _NOT_COMMENTS = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_WIDGET)
 _EOF_WINDOW = 1 << 16
-_PDFIUM = threading.Lock()   # pdfium is not thread-safe; extract_isolated runs it in a child anyway
+# A page with images and fewer characters than one per this many square points (≈100 on an A4
+# page, which holds 1,500 and more) is read as a scan: its rendering is OCR'd.
+AREA_PER_CHAR = 5000
+WARN_FORMS = "PDF表单未能初始化，表单字段的值未能审查"
+OCR_SCALE = 150 / 72      # scans are rendered at 150 dpi for OCR
+_MAX_OBJECTS = 100_000     # page objects looked at for images
+_PDFIUM = threading.RLock()  # pdfium is not thread-safe; re-entered for a PDF attached to a PDF
 
 
 def extract(data: bytes, name: str, limits: Limits) -> Document:
@@ -35,24 +45,32 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
 
 
 def _extract(data: bytes, name: str, limits: Limits) -> Document:
+    started = time.monotonic()
     pdf = _open(data)
+    unread = []
     try:
+        try:
+            pdf.init_forms()   # before any page is loaded; form field values need the form handle
+        except pdfium.PdfiumError:
+            unread.append(WARN_FORMS)
         count = len(pdf)
         if count > limits.max_pages:
             raise UnreadableDocument("too_large", f"PDF 共 {count} 页，超过上限 {limits.max_pages} 页")
         parts = Parts()
-        unread, layout_failed, attached, links = [], [], [], {}
+        layout_failed, attached, links = [], [], {}
+        scans = ocr.PageOcr(limits, parts, started=started)
         for number in range(1, count + 1):
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
-                if not _page(page, textpage, number, parts, layout_failed) and _has_images(page):
-                    unread.append(number)
-                _annotations(pdf, page, number, parts, links, attached)
+                chars = _page(page, textpage, number, parts, layout_failed)
+                if chars * AREA_PER_CHAR < page.get_width() * page.get_height() and _has_images(page):
+                    scans.page(number, lambda: page.render(scale=OCR_SCALE).to_pil(), scale=OCR_SCALE)
+                _annotations(pdf, page, number, parts, links, attached, unread)
             finally:
                 textpage.close()
                 page.close()
-        attached += [pdf.get_attachment(i).get_name() for i in range(pdf.count_attachments())]
+        attached += pdf_extras.document_files(pdf, unread)
         meta = parts[PartKind.METADATA]
         for key, label in INFO_LABELS:
             value = " ".join((pdf.get_metadata_value(key) or "").split())
@@ -60,34 +78,31 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
                 meta.add(f"{label}：{value}")
         for url in links:
             meta.add(f"超链接：{url}")
-        for item in attached:
-            meta.add(f"嵌入对象：{item}")
+        pdf_extras.outline(pdf, meta)
+        unread += pdf_extras.xmp(data, meta)
     finally:
         pdf.close()
-    warnings = []
-    if unread:
-        warnings.append(WARN_NO_TEXT_LAYER if len(unread) == count
-                        else WARN_PAGES_WITHOUT_TEXT.format(pages=page_ranges(unread)))
+    warnings = scans.warnings()
     if layout_failed:
         warnings.append(WARN_LAYOUT_FAILED.format(pages=page_ranges(layout_failed)))
-    if attached:
-        warnings.append(WARN_EMBEDDED.format(names="、".join(attached)))
+    warnings += unread + extract_members(attached, parts, limits)
     return make_document(data, name, "pdf", parts, pages=count, warnings=warnings)
 
 
-def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -> bool:
-    """Lines to `body`, hidden runs to `hidden`; False when the page has no text at all."""
+def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -> int:
+    """Lines to `body`, hidden runs to `hidden`; returns how many non-blank characters the page has."""
     text = textpage.get_text_range().translate(_JUNK)
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         parts[PartKind.BODY].add(line, page=number)
-    if not text.strip():
-        return False
+    chars = len("".join(text.split()))
+    if not chars:
+        return 0
     try:
         for label, hidden in pdf_layout.hidden_text(page, textpage):
             parts[PartKind.HIDDEN].add(hidden.translate(_JUNK), page=number, label=label)
     except (pdfium.PdfiumError, ValueError, OverflowError):
         layout_failed.append(number)
-    return True
+    return chars
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -101,24 +116,21 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         raise UnreadableDocument("corrupt", f"PDF 文件已损坏，无法解析（{exc}）") from None
 
 
-def page_ranges(pages: list[int]) -> str:
-    """[1, 2, 3, 7] → "1-3、7"."""
-    spans: list[list[int]] = []
-    for p in pages:
-        if spans and p == spans[-1][1] + 1:
-            spans[-1][1] = p
-        else:
-            spans.append([p, p])
-    return "、".join(f"{a}-{b}" if a != b else f"{a}" for a, b in spans)
-
-
 def _has_images(page) -> bool:
-    kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
-    return any(pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, i)) in kinds
-               for i in range(pdfium_c.FPDFPage_CountObjects(page)))
+    """Whether the page draws a raster image, directly or inside a form XObject."""
+    objects = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(pdfium_c.FPDFPage_CountObjects(page))]
+    seen = 0
+    while objects and seen < _MAX_OBJECTS:
+        obj, seen = objects.pop(), seen + 1
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            objects += [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+    return False
 
 
-def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: list) -> None:
+def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: list, unread: list) -> None:
     for k in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, k)
         try:
@@ -128,8 +140,12 @@ def _annotations(pdf, page, number: int, parts: Parts, links: dict, attached: li
                 if url:
                     links[url] = None
                 continue
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
+                pdf_extras.form_field(pdf, annot, number, parts)
             if subtype == pdfium_c.FPDF_ANNOT_FILEATTACHMENT:
-                attached.append(f"第{number}页的附件批注")
+                member = pdf_extras.annotation_file(pdf, annot, number, unread)
+                if member is not None:
+                    attached.append(member)
             contents = _annot_string(annot, b"Contents")
             if subtype not in _NOT_COMMENTS and contents.strip():
                 author = _annot_string(annot, b"T").strip()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from screening.extract import extract_bytes
 from screening.extract.common import (
-    DELETED, INSERTED, INVISIBLE, VANISHED, WARN_EMBEDDED, WARN_ONLY_IMAGES,
+    DELETED, INSERTED, INVISIBLE, VANISHED, WARN_ONLY_IMAGES,
 )
 from screening.types import PartKind
 
@@ -129,10 +129,23 @@ def test_external_link_targets_are_metadata():
     assert "超链接：http://10.12.0.8:8080/oa/admin" in blocks(doc, PartKind.METADATA)
 
 
-def test_embedded_objects_are_listed_and_warned_about():
+def test_an_embedded_object_that_cannot_be_read_is_listed_and_warned_about():
     doc = extract(paragraphs=["正文"], extra_members={"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" + bytes(64)})
-    assert "嵌入对象：word/embeddings/oleObject1.bin" in blocks(doc, PartKind.METADATA)
-    assert doc.warnings == (WARN_EMBEDDED.format(names="oleObject1.bin"),)
+    assert "附件名称：oleObject1.bin" in blocks(doc, PartKind.METADATA)
+    assert len(doc.warnings) == 1 and "oleObject1.bin" in doc.warnings[0] and "未能审查" in doc.warnings[0]
+
+
+def test_an_embedded_docx_is_screened_as_an_attachment(engine):
+    from screening.pipeline import screen_bytes
+
+    inner = make_docx(paragraphs=["拟录用人员名单", f"张三 身份证号{ID}"])
+    data = make_docx(paragraphs=["正文见嵌入的文档"],
+                     extra_members={"word/embeddings/Microsoft_Word_Document.docx": inner})
+    report = screen_bytes(data, "通知.docx", engine=engine)
+    (finding,) = [f for f in report.findings if f.rule == "pii.id_card"]
+    assert finding.location.part is PartKind.ATTACHMENT
+    assert finding.location.member == "Microsoft_Word_Document.docx"
+    assert finding.text == ID
 
 
 def test_a_docx_of_only_pictures_is_not_passed_as_read():

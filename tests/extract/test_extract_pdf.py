@@ -8,7 +8,8 @@ from docgen import FONT, make_pdf
 from extract_helpers import assert_well_formed, blocks, labelled, pages
 
 from screening.extract import extract_bytes
-from screening.extract.common import INVISIBLE, UNDER_BOX, WARN_NO_TEXT_LAYER, WARN_PAGES_WITHOUT_TEXT
+from screening.extract.common import INVISIBLE, UNDER_BOX
+from screening.extract.ocr import WARN_OCR_EMPTY
 from screening.extract.pdf import page_ranges
 from screening.types import PartKind
 
@@ -100,15 +101,15 @@ def test_document_information_and_link_targets_are_metadata():
     assert "超链接：http://192.168.12.24:8080/eportall/admin" in meta
 
 
-def test_a_scan_is_returned_with_a_warning_never_as_empty():
+def test_a_scan_without_recognisable_text_is_returned_with_a_warning_never_as_empty():
     doc = extract(make_pdf(pages=[], scanned_pages=2))
     assert blocks(doc, PartKind.BODY) == []
-    assert doc.warnings == (WARN_NO_TEXT_LAYER,)
+    assert doc.warnings == (WARN_OCR_EMPTY.format(pages="1-2"),)
 
 
 def test_scanned_pages_among_text_pages_are_named():
     doc = extract(make_pdf(pages=[["有文字的第一页"]], scanned_pages=2))
-    assert doc.warnings == (WARN_PAGES_WITHOUT_TEXT.format(pages="2-3"),)
+    assert doc.warnings == (WARN_OCR_EMPTY.format(pages="2-3"),)
 
 
 def test_a_blank_page_is_no_scan():
@@ -118,3 +119,45 @@ def test_a_blank_page_is_no_scan():
 @pytest.mark.parametrize("numbers, text", [([1], "1"), ([1, 2, 3, 7], "1-3、7"), ([2, 4, 5], "2、4-5")])
 def test_page_ranges(numbers, text):
     assert page_ranges(numbers) == text
+
+
+def test_an_embedded_file_and_a_file_attachment_annotation_are_screened_as_attachments(engine):
+    from pdfextras import add_to_pdf
+
+    from screening.pipeline import screen_bytes
+
+    data = add_to_pdf(make_pdf(pages=[["正文见附件"]]),
+                      attachments={"账号.txt": "系统管理员 密码：Abc@123456".encode()},
+                      annotation_files={"名单.txt": "张三 身份证号11010519491231002X".encode()})
+    report = screen_bytes(data, "通知.pdf", engine=engine)
+    by_member = {(f.location.member, f.location.part.value) for f in report.findings if f.location.member}
+    assert ("账号.txt", "attachment") in by_member
+    assert ("名单.txt", "attachment") in by_member
+    (id_finding,) = [f for f in report.findings if f.rule == "pii.id_card"]
+    assert id_finding.text == "11010519491231002X"
+    assert any(f.category.value == "credential" and f.location.member == "账号.txt" for f in report.findings)
+
+
+@pytest.mark.parametrize("kwargs, part, text", [
+    ({"fields": {"申请人身份证号": "11010519491231002X"}}, PartKind.HIDDEN, "11010519491231002X"),
+    ({"xmp_creator": "张三 11010519491231002X"}, PartKind.METADATA, "11010519491231002X"),
+    ({"subject": "核对 11010519491231002X"}, PartKind.METADATA, "11010519491231002X"),
+    ({"keywords": "人员 11010519491231002X"}, PartKind.METADATA, "11010519491231002X"),
+    ({"outline": ["附件：11010519491231002X 名单"]}, PartKind.METADATA, "11010519491231002X"),
+], ids=["hidden form field", "xmp", "subject", "keywords", "outline"])
+def test_what_the_page_does_not_show_is_screened_in_the_right_part(engine, kwargs, part, text):
+    from pdfextras import add_to_pdf
+
+    from screening.pipeline import screen_bytes
+
+    report = screen_bytes(add_to_pdf(make_pdf(pages=[["正文"]]), **kwargs), "通知.pdf", engine=engine)
+    found = [f for f in report.findings if f.rule == "pii.id_card"]
+    assert found and found[0].location.part is part and found[0].text == text
+
+
+def test_xmp_author_and_bookmark_labels():
+    from pdfextras import add_to_pdf
+
+    doc = extract(add_to_pdf(make_pdf(pages=[["正文"]]), xmp_creator="李四", outline=["一、总体要求"]))
+    meta = blocks(doc, PartKind.METADATA)
+    assert "作者：李四" in meta and "书签：一、总体要求" in meta

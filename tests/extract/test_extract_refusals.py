@@ -7,20 +7,12 @@ import zipfile
 
 import pytest
 from docgen import (docx_with_doctype, docx_zip_bomb, encrypted_docx, legacy_doc, make_docx, make_ole2, make_pdf,
-                    rewrite_zip)
+                    make_zip, rewrite_zip)
 
 from screening.errors import UnreadableDocument
 from screening.extract import Limits, extract_bytes
 
 DOCX = make_docx(paragraphs=["正文"])
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _corrupt_member(data: bytes, name: str) -> bytes:
@@ -73,13 +65,13 @@ CASES = [
     ("a .doc whose FIB records no text", legacy_doc(), "a.doc", Limits(), "empty"),
     ("a broken compound file", bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600), "a.xls", Limits(), "corrupt"),
     ("a PowerPoint .ppt", make_ole2({"PowerPoint Document": b"\0" * 64}), "a.ppt", Limits(), "unsupported_format"),
-    ("a zip that is no OOXML", _zip({"readme.txt": b"hello"}), "a.docx", Limits(), "unsupported_format"),
+    ("a zip that is no OOXML", make_zip({"readme.txt": b"hello"}), "a.docx", Limits(), "unsupported_format"),
     ("a pptx", rewrite_zip(DOCX, {"[Content_Types].xml": lambda x: x.replace(
         b"wordprocessingml.document.main", b"presentationml.presentation.main")}), "a.pptx", Limits(),
      "unsupported_format"),
     ("an xlsx whose main part is no workbook", rewrite_zip(DOCX, {"[Content_Types].xml": lambda x: x.replace(
         b"wordprocessingml.document.main", b"spreadsheetml.sheet.main")}), "a.xlsx", Limits(), "corrupt"),
-    ("a PNG", b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png", Limits(), "unsupported_format"),
+    ("a broken PNG", b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png", Limits(), "corrupt"),
     ("text named .docx", "正文".encode(), "a.docx", Limits(), "corrupt"),
     ("empty file", b"", "a.txt", Limits(), "empty"),
     ("only blank lines", b"  \r\n\t\n", "a.txt", Limits(), "empty"),
