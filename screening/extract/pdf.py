@@ -14,10 +14,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
-from screening.extract import pdf_layout
+from screening.extract import pdf_layout, pdf_tables
 from screening.extract.common import (
     WARN_EMBEDDED, WARN_LAYOUT_FAILED, WARN_NO_TEXT_LAYER, WARN_PAGES_WITHOUT_TEXT, Limits, Parts, make_document,
 )
+from screening.extract.table import add_table
 from screening.types import Document, PartKind
 
 INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"), ("Keywords", "关键词"),
@@ -36,6 +37,7 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
 
 def _extract(data: bytes, name: str, limits: Limits) -> Document:
     pdf = _open(data)
+    tables = pdf_tables.TableReader(data)
     try:
         count = len(pdf)
         if count > limits.max_pages:
@@ -46,7 +48,7 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
-                if not _page(page, textpage, number, parts, layout_failed) and _has_images(page):
+                if not _page(page, textpage, number, parts, layout_failed, tables) and _has_images(page):
                     unread.append(number)
                 _annotations(pdf, page, number, parts, links, attached)
             finally:
@@ -63,6 +65,7 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
         for item in attached:
             meta.add(f"嵌入对象：{item}")
     finally:
+        tables.close()
         pdf.close()
     warnings = []
     if unread:
@@ -75,13 +78,23 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
     return make_document(data, name, "pdf", parts, pages=count, warnings=warnings)
 
 
-def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -> bool:
-    """Lines to `body`, hidden runs to `hidden`; False when the page has no text at all."""
+def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int],
+          tables: pdf_tables.TableReader) -> bool:
+    """Lines to `body`, ruled tables cell by cell to `table`, hidden runs to `hidden`; False when
+    the page has no text at all."""
     text = textpage.get_text_range().translate(_JUNK)
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        parts[PartKind.BODY].add(line, page=number)
     if not text.strip():
         return False
+    found = tables.tables(number) if pdf_tables.may_hold_table(page) else []
+    if found:
+        width, height = page.get_size()
+        for table in found:
+            tables.count += 1
+            add_table(parts[PartKind.TABLE], tables.count, table.rows)
+        text = "\n".join(textpage.get_text_bounded(0, bottom, width, top).translate(_JUNK)
+                         for bottom, top in pdf_tables.body_bands(height, found))
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        parts[PartKind.BODY].add(line, page=number)
     try:
         for label, hidden in pdf_layout.hidden_text(page, textpage):
             parts[PartKind.HIDDEN].add(hidden.translate(_JUNK), page=number, label=label)
