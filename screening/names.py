@@ -21,7 +21,7 @@ _MASKED = re.compile(rf"^(?:{'|'.join(sorted(COMPOUND_SURNAMES))}|[{''.join(sort
 _NOT_NAME_END = re.compile(
     r"(?:局|厅|委|办|院|所|站|队|部|处|科|股|组|社|会|校|馆|厂|场|店|行|司|团|府|中心|公司|集团|银行|医院|学校"
     r"|省|市|区|县|镇|乡|村|屯|街|路|巷|州"
-    r"|长|主任|书记|经理|主席|委员|干部|老师|教师|医生|护士|律师|同志|先生|女士|师傅|老板|阿姨|大爷|大妈|奶奶|爷爷|家属"
+    r"|长|总理|总统|主任|书记|经理|主席|委员|干部|老师|教师|医生|护士|律师|同志|先生|女士|师傅|老板|阿姨|大爷|大妈|奶奶|爷爷|家属"
     r"|牌|号|型|款|系列|机|器|车|剂|片|药|酒|类|费|额|数|率|量|期|年|日|时|分)$")
 
 
@@ -55,5 +55,6 @@ def person_name(text: str) -> bool:
 
 
 def surname_of(text: str) -> str:
+    """The surname a text starts with ('' when it starts with none)."""
     s = compact(text)
-    return s[:2] if s[:2] in COMPOUND_SURNAMES else s[:1]
+    return s[:2] if s[:2] in COMPOUND_SURNAMES else s[:1] if s[:1] in SURNAMES else ""

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 PUBLIC_CORPUS = SHARED / "corpus" / "public"
+PORTAL_CORPUS = SHARED / "corpus" / "portal"
 
 
 def require_shared(path: Path) -> Path:
