@@ -304,6 +304,35 @@ def uscc(text: str) -> bool:
     return _uscc.is_valid(_digits(text))
 
 
+# Placeholders and references that stand where a secret would: ${DB_PASS}, %(password)s, {{ pwd }},
+# <password>, os.environ[...], your_password, a mask.
+_REFERENCE = re.compile(r"^(?:\$\{?|%\(|%s$|\{\{?|<|\[|#\{|@@|ENV\[|os\.environ|getenv|process\.env|System\.getenv"
+                        r"|(?:self|this|config|settings|conf|cfg|request|params|args|env|options)\.)", re.IGNORECASE)
+_PLACEHOLDER_PREFIX = re.compile(r"^(?:your|my|the|enter|input|insert|replace|put|some|new|example|sample|dummy|fake|test)"
+                                 r"[_\-.]?(?:pass|pwd|secret|key|token|password)", re.IGNORECASE)
+_CALL = re.compile(r"[()]|^[a-z_]+(?:_(?:pass|pwd|password|secret|key|token))$|^[a-z]+(?:[A-Z][a-z]*)*(?:Pass|Pwd|Password|Secret|Key|Token)$")
+CONFIG_PLACEHOLDERS = PASSWORD_PLACEHOLDERS | frozenset({
+    "secret", "pass", "pwd", "xxx", "xxxx", "changeit", "change_me", "yoursecret", "example", "sample", "dummy",
+    "placeholder", "nil", "undefined", "true", "false", "required", "optional", "string", "value", "redacted",
+    "hidden", "masked", "encrypted", "default", "secret_key", "api_key", "token", "******", "********"})
+
+
+def _entropy(s: str) -> float:
+    counts = {c: s.count(c) for c in set(s)}
+    return -sum(n / len(s) * math.log2(n / len(s)) for n in counts.values())
+
+
+def config_secret(text: str) -> bool:
+    """A literal secret in config or code syntax: 4–128 printable characters, not a placeholder,
+    a variable or environment reference, a function call or a mask, with some variety."""
+    s = text.strip().strip("\"'")
+    if not 4 <= len(s) <= 128 or not s.isascii() or not s.isprintable() or " " in s:
+        return False
+    if set(s) <= _MASK or s.lower() in CONFIG_PLACEHOLDERS or _REFERENCE.match(s) or _PLACEHOLDER_PREFIX.match(s):
+        return False
+    return not _CALL.search(s) and _entropy(s) >= 1.5
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "gb11643": gb11643,
     "gb11643_15": gb11643_15,
@@ -326,4 +355,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "document_number": document_number,
     "vin": vin,
     "uscc": uscc,
+    "config_secret": config_secret,
 }

@@ -288,7 +288,7 @@ def test_chinese_name_rejects_words_that_stand_where_names_do(text):
 def test_every_validator_has_a_property_test():
     tested = {"gb11643", "gb11643_15", "luhn", "bank_card", "mobile", "landline", "private_ip", "private_ipv6",
               "private_host_port", "passport", "hk_macau_permit", "plate", "secret_value", "token", "chinese_name",
-              "student_id", "disability_card", "taiwan_permit", "document_number", "vin", "uscc"}
+              "student_id", "disability_card", "taiwan_permit", "document_number", "vin", "uscc", "config_secret"}
     assert set(v.VALIDATORS) == tested
 
 
@@ -386,3 +386,16 @@ def test_document_number_needs_six_varied_digits_and_no_mask(prefix, digits_):
     assert v.document_number(prefix + digits_)
     assert not v.document_number(prefix + digits_[:3] + "****")
     assert not v.document_number(prefix + "11111")
+
+
+@given(st.text("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!#%&+-@", min_size=8, max_size=40))
+def test_config_secret_accepts_random_literals(value):
+    assume(v._entropy(value) >= 1.5 and not v._REFERENCE.match(value) and not v._PLACEHOLDER_PREFIX.match(value)
+           and value.lower() not in v.CONFIG_PLACEHOLDERS)
+    assert v.config_secret(value) and v.config_secret(f'"{value}"')
+
+
+@given(st.sampled_from(["${DB_PASS}", "%(password)s", "{{ pwd }}", "<password>", "os.environ", "your_password",
+                        "******", "get_secret()", "db_password", "settings.SECRET", "changeme", "aaaaaaa"]))
+def test_config_secret_rejects_placeholders_references_and_masks(value):
+    assert not v.config_secret(value)
