@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from screening.names import person_name, surname_of
+from screening.validators import COMPOUND_SURNAMES
 from screening.normalize import NormalizedView
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
@@ -35,6 +36,11 @@ _DESCRIPTION = r"(?:出生|生于|\d{1,3}\s*岁|身份证|公民身份号码|住
 _ROLE_BEFORE = re.compile("(?:" + "|".join(ROLES) + r")[:：]?\s*$")
 _AFTER = re.compile(r"^\s*(?:" + "|".join(AFTER) + r")|^\s*[（(，,、]\s*[男女]\s*[，,、）)]|^[^。；;\n]{0,14}?" + _DESCRIPTION)
 _PREFILTER = re.compile("|".join(ROLES + AFTER) + r"|[男女]|" + _DESCRIPTION)
+# Words and characters a name is commonly followed by (where the tagger's word boundary is wrong).
+FOLLOW = AFTER + ("反映", "称", "于", "在", "因", "被", "与", "和", "向", "到", "的", "等", "系", "是", "将", "已", "曾", "均",
+                  "也", "说", "诉", "持", "经", "未", "无", "自", "从", "对", "把", "为", "现", "及", "携", "带", "驾", "骑")
+_KIN_AFTER = re.compile("之子|之女|之妻|之夫|之父|之母")
+_ROLE_AT = re.compile("(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")[:：]?\s*")
 _OFFICIAL_ACT = re.compile(
     r"主持|出席|讲话|致辞|调研|视察|指出|强调|部署|批示|任前公示|拟任|拟提拔|任命|免去|聘任|表彰|嘉奖|授予|当选|法定代表人"
     r"|发布会|新闻|记者|通讯员|签发|审核|审定|会见|会谈|率队|带队|慰问|看望|走访")
@@ -44,6 +50,10 @@ _POST = re.compile(
     r"|老师|专家|记者|编辑|作者|院士)")
 _WELL_KNOWN = 50             # jieba frequency from which a "name" is a common word or a public figure
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_FUNCTION_TAGS = frozenset({"c", "d", "p", "v", "vn", "vd", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "f",
+                            "ad", "t", "y", "e", "o", "a", "b", "zg", "df", "mq"})
+_GIVEN_MIN = 3               # uses in jieba's names from which a character counts as a given-name character
 _TAGS = ("nr", "nrfg", "nrt")
 
 
@@ -57,26 +67,101 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _candidates(cut, sentence: str) -> Iterator[tuple[int, int]]:
-    """Spans of name candidates in the sentence: tagged names, and a surname tagged apart from
+def _candidates(cut, sentence: str, given: dict[str, int]) -> Iterator[tuple[int, int]]:
+    """Spans of name candidates in the sentence: the name right after a private role word (its
+    length chosen by where the sentence goes on), tagged names, and a surname tagged apart from
     the given name that follows it (欧阳 + 娜娜)."""
     tokens, pos = [], 0
     for word, flag in cut(sentence):
         tokens.append((pos, word, flag))
         pos += len(word)
+    words_at = {start: word for start, word, _ in tokens}
+    flags_at = {start: flag for start, _, flag in tokens}
+    taken: list[tuple[int, int]] = []
+    for m in _ROLE_AT.finditer(sentence):
+        if m.end() not in words_at or not _may_start_name(words_at[m.end()], flags_at[m.end()]):
+            continue                  # the role word ends inside a word (其父母), or no name follows
+        span = _after_role(sentence, m.end(), words_at, given)
+        if span:
+            taken.append(span)
+    for m in _KIN_AFTER.finditer(sentence):
+        span = _before_kin(sentence, m.start(), words_at)
+        if span and span not in taken:
+            taken.append(span)
+    yield from taken
     i = 0
     while i < len(tokens):
         start, word, flag = tokens[i]
+        span = None
         alone = flag in _TAGS and person_name(word)
         if not alone and i + 1 < len(tokens) and word == surname_of(word):
             _, nxt, nflag = tokens[i + 1]
             if (flag.startswith("nr") or nflag.startswith("nr")) and len(nxt) <= 2 and person_name(word + nxt):
-                yield start, start + len(word) + len(nxt)
-                i += 2
-                continue
-        if alone:
-            yield start, start + len(word)
+                span = (start, start + len(word) + len(nxt))
+                i += 1
+        elif alone:
+            span = (start, start + len(word))
+        if span and not any(a < span[1] and span[0] < b for a, b in taken):
+            yield span
         i += 1
+
+
+def _may_start_name(word: str, flag: str) -> bool:
+    """Can the tagger's word at a role word's end begin a name? Not a function word (和, 都, 来)
+    and not a common word of its own (毕业) unless the tagger calls it a name or it is a surname."""
+    import jieba
+
+    if flag.startswith("nr") or word in COMPOUND_SURNAMES:
+        return True
+    if flag in _FUNCTION_TAGS or len(word) >= 3:      # 任何一方, 安全意识: words, not names
+        return False
+    return len(word) == 1 or (jieba.dt.FREQ.get(word) or 0) < _WELL_KNOWN
+
+
+def _after_role(sentence: str, start: int, words_at: dict[int, str], given: dict[str, int]) -> tuple[int, int] | None:
+    """The name right after a role word (村民王建国驾驶…): the first length (3, 2, 4 characters; one
+    more for a compound surname) that makes a name and after which the sentence goes on naturally:
+    punctuation or a word that follows names (strong), or the tagger's next word (weak; a third
+    given character must then be one that given names use)."""
+    surname = surname_of(sentence[start:start + 2])
+    if not surname:
+        return None
+    for length in (3, 2, 4):
+        end = start + length + len(surname) - 1
+        if end > len(sentence) or not person_name(sentence[start:end]):
+            continue
+        rest = sentence[end:]
+        strong = not rest or not _HAN.match(rest) or rest.startswith(tuple(w for w in FOLLOW if len(w) > 1))
+        nxt = words_at.get(end)
+        weak = rest.startswith(FOLLOW) or nxt is not None and len(nxt) >= 2
+        if strong or weak and (length != 3 or given.get(sentence[end - 1], 0) >= _GIVEN_MIN):
+            return start, end
+    return None
+
+
+def _before_kin(sentence: str, end: int, words_at: dict[int, str]) -> tuple[int, int] | None:
+    """The name right before 之子/之女/之妻 …: the longest (3, 2, 4) that starts a word."""
+    for length in (3, 2, 4):
+        start = end - length
+        if start < 0 or not person_name(sentence[start:end]) or surname_of(sentence[start:end]) != \
+                sentence[start:start + len(surname_of(sentence[start:end]))]:
+            continue
+        if start == 0 or not _HAN.match(sentence[start - 1]) or start in words_at:
+            return start, end
+    return None
+
+
+def given_name_chars() -> dict[str, int]:
+    """How often each character stands in a given name among the three-character names of jieba's
+    dictionary (its nr entries with a known surname)."""
+    import jieba.posseg
+
+    counts: dict[str, int] = {}
+    for word, tag in jieba.posseg.dt.word_tag_tab.items():
+        if tag == "nr" and len(word) == 3 and surname_of(word) == word[0]:
+            for ch in word[1:]:
+                counts[ch] = counts.get(ch, 0) + 1
+    return counts
 
 
 class ProseNameDetector:
@@ -86,12 +171,14 @@ class ProseNameDetector:
 
     def __init__(self) -> None:
         self._cut = None
+        self._given: dict[str, int] = {}
 
     def _tagger(self):
         if self._cut is None:
             import jieba.posseg
 
             self._cut = jieba.posseg.cut
+            self._given = given_name_chars()
         return self._cut
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
@@ -107,7 +194,7 @@ class ProseNameDetector:
                 continue
             if _OFFICIAL_ACT.search(sentence):
                 continue
-            for start, end in _candidates(self._tagger(), sentence):
+            for start, end in _candidates(self._tagger(), sentence, self._given):
                 words = self._context(sentence, start, end)
                 if not words or self._in_office(sentence, start, end) or self._well_known(sentence[start:end]):
                     continue
