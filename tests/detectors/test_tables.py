@@ -122,3 +122,11 @@ def test_product_and_place_columns_are_not_names(engine):
     findings = _screen(engine, table_docx(rows), "goods.docx")
     names = [f.text for f in findings if f.subtype == "name"]
     assert "红星牌" not in names and "城南街道" not in names and "溧阳市" not in names
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_key_value_layout_in_two_cells(engine, fmt):
+    rows = [["系统", "政务OA"], ["登入标识", "zwoa_admin"], ["密码", "Oa@2024!x"]]
+    findings = _screen(engine, MAKERS[fmt](rows, before=["系统移交清单"]), f"kv.{fmt}")
+    creds = [f for f in findings if f.category is Category.CREDENTIAL and f.text == "Oa@2024!x"]
+    assert creds and (creds[0].location.cell.row, creds[0].location.cell.column) == (3, 2)
