@@ -35,11 +35,18 @@ AFTER = ("之子", "之女", "之妻", "之夫", "之父", "之母", "的妻子"
 _DESCRIPTION = r"(?:出生|生于|\d{1,3}\s*岁|身份证|公民身份号码|住址)"
 _ROLE_BEFORE = re.compile("(?:" + "|".join(ROLES) + r")[:：]?\s*$")
 _AFTER = re.compile(r"^\s*(?:" + "|".join(AFTER) + r")|^\s*[（(，,、]\s*[男女]\s*[，,、）)]|^[^。；;\n]{0,14}?" + _DESCRIPTION)
-_PREFILTER = re.compile("|".join(ROLES + AFTER) + r"|[男女]|" + _DESCRIPTION)
+_ROLE_WORDS = re.compile("|".join(ROLES))
+_MARKS = re.compile("|".join(AFTER) + r"|[（(，,、]\s*[男女]\s*[，,、）)]|" + _DESCRIPTION)
+# The tagger (its HMM pass is most of the cost) reads only a window around each context word: a
+# name stands right after a role word, or at most 20 characters before a description.
+_ROLE_WINDOW = (2, 7)
+_MARK_WINDOW = (20, 2)
 # Words and characters a name is commonly followed by (where the tagger's word boundary is wrong).
 FOLLOW = AFTER + ("反映", "称", "于", "在", "因", "被", "与", "和", "向", "到", "的", "等", "系", "是", "将", "已", "曾", "均",
                   "也", "说", "诉", "持", "经", "未", "无", "自", "从", "对", "把", "为", "现", "及", "携", "带", "驾", "骑")
-_KIN_AFTER = re.compile("之子|之女|之妻|之夫|之父|之母")
+# What a name stands right before: a kin word (之子), or the start of a record's description
+# (，男， / （女， / ，1985年3月出生).
+_BEFORE_MARK = re.compile(r"之子|之女|之妻|之夫|之父|之母|[（(，,]\s*[男女]\s*[，,、）)]|[，,]\s*\d{4}\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:出生|生)")
 _ROLE_AT = re.compile("(?:" + "|".join(sorted(ROLES, key=len, reverse=True)) + r")[:：]?\s*")
 _OFFICIAL_ACT = re.compile(
     r"主持|出席|讲话|致辞|调研|视察|指出|强调|部署|批示|任前公示|拟任|拟提拔|任命|免去|聘任|表彰|嘉奖|授予|当选|法定代表人"
@@ -67,6 +74,20 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+def _windows(sentence: str) -> list[tuple[int, int]]:
+    """Merged windows around the sentence's private-context words."""
+    spans = sorted([(max(0, m.start() - _ROLE_WINDOW[0]), m.end() + _ROLE_WINDOW[1]) for m in _ROLE_WORDS.finditer(sentence)]
+                   + [(max(0, m.start() - _MARK_WINDOW[0]), m.end() + _MARK_WINDOW[1]) for m in _MARKS.finditer(sentence)])
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        hi = min(len(sentence), hi)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _candidates(cut, sentence: str, given: dict[str, int]) -> Iterator[tuple[int, int]]:
     """Spans of name candidates in the sentence: the name right after a private role word (its
     length chosen by where the sentence goes on), tagged names, and a surname tagged apart from
@@ -84,7 +105,7 @@ def _candidates(cut, sentence: str, given: dict[str, int]) -> Iterator[tuple[int
         span = _after_role(sentence, m.end(), words_at, given)
         if span:
             taken.append(span)
-    for m in _KIN_AFTER.finditer(sentence):
+    for m in _BEFORE_MARK.finditer(sentence):
         span = _before_kin(sentence, m.start(), words_at)
         if span and span not in taken:
             taken.append(span)
@@ -140,7 +161,7 @@ def _after_role(sentence: str, start: int, words_at: dict[int, str], given: dict
 
 
 def _before_kin(sentence: str, end: int, words_at: dict[int, str]) -> tuple[int, int] | None:
-    """The name right before 之子/之女/之妻 …: the longest (3, 2, 4) that starts a word."""
+    """The name right before 之子 or a description (，男，): the longest (3, 2, 4) that starts a word."""
     for length in (3, 2, 4):
         start = end - length
         if start < 0 or not person_name(sentence[start:end]) or surname_of(sentence[start:end]) != \
@@ -190,11 +211,12 @@ class ProseNameDetector:
         text = view.text
         for lo, hi in _sentences(text):
             sentence = text[lo:hi]
-            if not _PREFILTER.search(sentence):
+            windows = _windows(sentence)
+            if not windows or _OFFICIAL_ACT.search(sentence):
                 continue
-            if _OFFICIAL_ACT.search(sentence):
-                continue
-            for start, end in _candidates(self._tagger(), sentence, self._given):
+            spans = dict.fromkeys((a + s, a + e) for a, b in windows
+                                  for s, e in _candidates(self._tagger(), sentence[a:b], self._given))
+            for start, end in spans:
                 words = self._context(sentence, start, end)
                 if not words or self._in_office(sentence, start, end) or self._well_known(sentence[start:end]):
                     continue

@@ -53,11 +53,15 @@ class TableReader:
             self._pdf = pdfplumber.open(io.BytesIO(self._data))
         page = self._pdf.pages[number - 1]
         found = []
-        for table in page.find_tables():
-            rows = _rows(table, number)
-            if len(rows) >= _MIN_ROWS and max(len(r) for r in rows) >= _MIN_COLUMNS:
-                found.append(PageTable(table.bbox[1], table.bbox[3], rows))
-        page.close()
+        try:
+            for table in page.find_tables():
+                rows = _rows(table, number)
+                if len(rows) >= _MIN_ROWS and max(len(r) for r in rows) >= _MIN_COLUMNS:
+                    found.append(PageTable(table.bbox[1], table.bbox[3], rows))
+        except Exception:       # noqa: BLE001 — a layout the table finder cannot analyse: the page's
+            return []           # text then stays in the body, read by pdfium, so nothing is lost
+        finally:
+            page.close()
         return sorted(found, key=lambda t: t.top)
 
     def close(self) -> None:
