@@ -50,6 +50,7 @@ check: $(STAMP) model
 
 bench: $(STAMP) model
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/personal.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -24,7 +24,7 @@ REGEX_TIMEOUT_SECONDS = 1.0
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FIELDS = {
     "id", "severity", "message", "suggestion", "hit", "miss", "subtype", "description", "pattern",
-    "patterns", "keywords", "validator", "context", "require_context", "anti_context", "window",
+    "patterns", "keywords", "validator", "context", "require_context", "anti_context", "personal_context", "window",
     "allow", "confidence", "enabled", "basis",
 }
 
@@ -46,6 +46,7 @@ class Rule:
     context: object | None = None              # compiled alternation of context words/regexes
     require_context: bool = False
     anti_context: object | None = None
+    personal_context: object | None = None     # overrides anti_context: 个人邮箱 beside 信息公开
     window: int = 40
     allow: object | None = None
     confidence: float = 0.8
@@ -143,6 +144,7 @@ def parse_rule(raw: dict, category: Category, source_file: str) -> Rule:
         validator=validator, context=_alternation(context, where),
         require_context=bool(raw.get("require_context", False)),
         anti_context=_alternation(_as_list(raw.get("anti_context"), where, "anti_context"), where),
+        personal_context=_alternation(_as_list(raw.get("personal_context"), where, "personal_context"), where),
         window=int(raw.get("window", 40)), allow=_alternation(_as_list(raw.get("allow"), where, "allow"), where),
         confidence=confidence, basis=raw.get("basis"), source_file=source_file,
     )

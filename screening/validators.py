@@ -55,16 +55,11 @@ def gb11643_15(text: str) -> bool:
 
 
 def luhn(text: str) -> bool:
+    """Luhn mod-10 (python-stdnum's implementation, separators allowed)."""
+    from stdnum import luhn as _luhn
+
     s = _digits(text)
-    if not s.isdigit() or not s:
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(s)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    return bool(s) and s.isdigit() and _luhn.is_valid(s)
 
 
 def bank_card(text: str) -> bool:
@@ -115,7 +110,9 @@ def private_ip(text: str) -> bool:
     return any(address in net for net in _INTERNAL_NETWORKS if net.version == address.version)
 
 
-_PASSPORT = re.compile(r"(?:[EGDSP]\d{8}|E[A-HJ-NP-Z]\d{7}|[GE]\d{8})")
+# 普通护照 E/G + 8 digits or E + letter + 7 digits; 公务 SE/PE, 外交 DE + 7 digits; the older
+# 公务/外交/因公普通 S/D/P + 7 or 8 digits.
+_PASSPORT = re.compile(r"[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|(?:SE|PE|DE)\d{7}|[SDP]\d{7,8}")
 
 
 def passport(text: str) -> bool:
@@ -125,7 +122,7 @@ def passport(text: str) -> bool:
 
 # 往来港澳通行证 (C + letter/digit + 7 digits; the older W + 8 digits), 港澳居民来往内地通行证
 # (H/M + 8 digits, or + 10 with the renewal count) and 往来台湾通行证 (L/T + 8 digits).
-_PERMIT = re.compile(r"C[0-9A-HJ-NP-Z]\d{7}|W\d{8}|[HM]\d{8}(?:\d{2})?|[LT]\d{8}")
+_PERMIT = re.compile(r"C[0-9A-HJ-NP-Z]\d{7}|W\d{8}|[HMK]\d{8}(?:\d{2})?|[LT]\d{8}")
 
 
 def hk_macau_permit(text: str) -> bool:
@@ -250,6 +247,92 @@ def chinese_name(text: str) -> bool:
     return not (set(given) & _NOT_IN_NAME)
 
 
+def student_id(text: str) -> bool:
+    """全国学籍号: G (or J) + the pupil's citizen ID number; L + a temporary 18-character number
+    with a valid birth date."""
+    s = _digits(text)
+    if len(s) != 19 or s[0] not in "GJL":
+        return False
+    return gb11643(s[1:]) or s[0] == "L" and s[1:18].isdigit() and _valid_date(int(s[7:11]), int(s[11:13]), int(s[13:15]))
+
+
+def disability_card(text: str) -> bool:
+    """残疾人证号: the citizen ID number, then the category (1–7) and the grade (1–4)."""
+    s = _digits(text)
+    return len(s) == 20 and gb11643(s[:18]) and s[18] in "1234567" and s[19] in "1234"
+
+
+def taiwan_permit(text: str) -> bool:
+    """台湾居民来往大陆通行证 (台胞证): 8 digits (since 2015) or 10 digits, some digit variety."""
+    s = _digits(text)
+    return len(s) in (8, 10) and s.isdigit() and len(set(s)) > 3
+
+
+def document_number(text: str) -> bool:
+    """An account or certificate number after its label (社保卡号, 医保号, 军官证号): 6–20 characters
+    with at least 6 digits and some variety, not masked."""
+    s = text.strip()
+    if any(c in "*＊×•●○□■?？" for c in s):
+        return False
+    digits = [c for c in s if c.isdigit()]
+    return 6 <= len(_digits(s)) <= 20 and len(digits) >= 6 and len(set(digits)) > 2
+
+
+_VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9))),
+               **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10)))}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_digit(vin: str) -> str:
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS))
+    return "X" if total % 11 == 10 else str(total % 11)
+
+
+def vin(text: str) -> bool:
+    """车架号 (vehicle identification number, GB 16735 / ISO 3779): 17 characters without I, O, Q,
+    a valid check digit in position 9, letters and digits both present."""
+    s = _digits(text)
+    if len(s) != 17 or any(c not in _VIN_VALUES for c in s):
+        return False
+    return s[8] == vin_check_digit(s) and any(c.isalpha() for c in s) and len(set(s)) > 5
+
+
+def uscc(text: str) -> bool:
+    """统一社会信用代码 (GB 32100, python-stdnum's implementation)."""
+    from stdnum.cn import uscc as _uscc
+
+    return _uscc.is_valid(_digits(text))
+
+
+# Placeholders and references that stand where a secret would: ${DB_PASS}, %(password)s, {{ pwd }},
+# <password>, os.environ[...], your_password, a mask.
+_REFERENCE = re.compile(r"^(?:\$\{?|%\(|%s$|\{\{?|<|\[|#\{|@@|ENV\[|os\.environ|getenv|process\.env|System\.getenv"
+                        r"|(?:self|this|config|settings|conf|cfg|request|params|args|env|options)\.)", re.IGNORECASE)
+_PLACEHOLDER_PREFIX = re.compile(r"^(?:your|my|the|enter|input|insert|replace|put|some|new|example|sample|dummy|fake|test)"
+                                 r"[_\-.]?(?:pass|pwd|secret|key|token|password)", re.IGNORECASE)
+_CALL = re.compile(r"[()]|^[a-z_]+(?:_(?:pass|pwd|password|secret|key|token))$|^[a-z]+(?:[A-Z][a-z]*)*(?:Pass|Pwd|Password|Secret|Key|Token)$")
+CONFIG_PLACEHOLDERS = PASSWORD_PLACEHOLDERS | frozenset({
+    "secret", "pass", "pwd", "xxx", "xxxx", "changeit", "change_me", "yoursecret", "example", "sample", "dummy",
+    "placeholder", "nil", "undefined", "true", "false", "required", "optional", "string", "value", "redacted",
+    "hidden", "masked", "encrypted", "default", "secret_key", "api_key", "token", "******", "********"})
+
+
+def _entropy(s: str) -> float:
+    counts = {c: s.count(c) for c in set(s)}
+    return -sum(n / len(s) * math.log2(n / len(s)) for n in counts.values())
+
+
+def config_secret(text: str) -> bool:
+    """A literal secret in config or code syntax: 4–128 printable characters, not a placeholder,
+    a variable or environment reference, a function call or a mask, with some variety."""
+    s = text.strip().strip("\"'")
+    if not 4 <= len(s) <= 128 or not s.isascii() or not s.isprintable() or " " in s:
+        return False
+    if set(s) <= _MASK or s.lower() in CONFIG_PLACEHOLDERS or _REFERENCE.match(s) or _PLACEHOLDER_PREFIX.match(s):
+        return False
+    return not _CALL.search(s) and _entropy(s) >= 1.5
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "gb11643": gb11643,
     "gb11643_15": gb11643_15,
@@ -266,4 +349,11 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "secret_value": secret_value,
     "token": token,
     "chinese_name": chinese_name,
+    "student_id": student_id,
+    "disability_card": disability_card,
+    "taiwan_permit": taiwan_permit,
+    "document_number": document_number,
+    "vin": vin,
+    "uscc": uscc,
+    "config_secret": config_secret,
 }

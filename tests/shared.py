@@ -12,6 +12,7 @@ SHARED = Path(os.environ.get("SCREENING_SHARED_DIR") or os.environ.get("SCREENIN
 THIRDPARTY = SHARED / "corpus" / "thirdparty"
 SEEDS = SHARED / "seeds"
 PUBLIC_CORPUS = SHARED / "corpus" / "public"
+PORTAL_CORPUS = SHARED / "corpus" / "portal"
 
 
 def require_shared(path: Path) -> Path:

@@ -21,8 +21,10 @@ def default_detectors(settings, ruleset) -> tuple[list[Detector], str]:
     """The detectors an engine runs, in order, and the model version ('none' without one)."""
     from screening.detectors.hidden import HiddenContentDetector
     from screening.detectors.rules import RuleDetector
+    from screening.detectors.prose_names import ProseNameDetector
+    from screening.detectors.tables import TableDetector
 
-    detectors: list[Detector] = [RuleDetector(ruleset), HiddenContentDetector()]
+    detectors: list[Detector] = [RuleDetector(ruleset), TableDetector(), ProseNameDetector(), HiddenContentDetector()]
     if not settings.classifier:
         return detectors, "none"
     from screening.detectors.classifier import ClassifierDetector

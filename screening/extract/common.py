@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass, fields
 
 from screening.errors import UnreadableDocument
-from screening.types import Block, Document, Part, PartKind
+from screening.types import Block, CellRef, Document, Part, PartKind
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -64,24 +64,31 @@ WARN_LAYOUT_FAILED = "PDF第{pages}页版面分析失败，未能检查黑框遮
 
 
 class PartBuilder:
-    """Collects blocks of one part; Part.text is the block texts joined with "\\n"."""
+    """Collects blocks of one part; Part.text is the block texts joined with "\\n" (or with the
+    separator a block asks for: the cells of one table row are joined with a tab)."""
 
     def __init__(self, kind: PartKind, *, keep_blank: bool = False) -> None:
         self.kind = kind
         self.keep_blank = keep_blank
         self._texts: list[str] = []
         self._blocks: list[Block] = []
-        self._end = -1  # end of the text so far, counting the "\n" that the next block adds
+        self._end = 0  # end of the text so far
 
-    def add(self, text: str, *, page: int | None = None, label: str = "", member: str | None = None,
+    def add(self, text: str, *, page: int | None = None, label: str = "", cell: CellRef | None = None,
+            sep: str = "\n", member: str | None = None,
             box: tuple[float, float, float, float] | None = None) -> None:
-        """Add one block; blank text is skipped unless keep_blank (txt: block N = line N)."""
+        """Add one block; blank text is skipped unless keep_blank (txt: block N = line N).
+        `sep` goes before the block's text (not before the first block)."""
         if not self.keep_blank and not text.strip():
             return
-        start = self._end + 1
+        if self._blocks:
+            self._texts.append(sep)
+            self._end += len(sep)
+        start = self._end
         self._end = start + len(text)
         self._texts.append(text)
-        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label, member=member, box=box))
+        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label, cell=cell,
+                                  member=member, box=box))
 
     @property
     def has_text(self) -> bool:
@@ -90,7 +97,7 @@ class PartBuilder:
     def build(self) -> Part | None:
         if not self._blocks:
             return None
-        return Part(self.kind, "\n".join(self._texts), tuple(self._blocks),
+        return Part(self.kind, "".join(self._texts), tuple(self._blocks),
                     label=PART_LABELS[self.kind], hidden_reason=HIDDEN_REASONS.get(self.kind, ""))
 
 

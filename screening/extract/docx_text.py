@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from screening.extract.common import DELETED, INSERTED, INVISIBLE, VANISHED, Parts
 from screening.extract.docx_style import W, Fmt, Styles, on, prop_val, shaded
+from screening.extract.table import Cell, add_table
 from screening.types import PartKind
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -43,6 +44,19 @@ class _Side:
             self.segments.append((label, page, [text]))
 
 
+class _Capture:
+    """Stands in for a part's builder while a table cell is read: collects the cell's lines."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.page: int | None = None
+
+    def add(self, text: str, *, page: int | None = None, label: str = "") -> None:
+        if text.strip():
+            self.texts.append(text)
+            self.page = self.page if self.page is not None else page
+
+
 @dataclass
 class _Para:
     visible: list[str] = field(default_factory=list)
@@ -64,6 +78,9 @@ class Walker:
         self.page: int | None = None
         self._pending_break = False
         self.breaks_after: set = set()    # paragraphs that end a section starting on a new page
+        self.tables = 0                   # tables numbered in reading order (CellRef.table)
+        self._captures: dict[PartKind, _Capture | None] = {}
+        self._nested: list[tuple] = []
 
     def page_break(self) -> None:
         self._pending_break = True
@@ -78,10 +95,44 @@ class Walker:
                 self.blocks(child, kind, label=label, is_shaded=is_shaded)  # sdt, customXml, ...
 
     def table(self, tbl, kind: PartKind, label: str, is_shaded: bool) -> None:
+        """One block per cell with its CellRef (grid column, merged cells at their first column);
+        the cell's paragraphs are captured and joined, nested tables become tables of their own."""
         is_shaded = is_shaded or shaded(tbl.find(W + "tblPr"))
+        self.tables += 1
+        number = self.tables
+        rows: list[list[Cell]] = []
+        explicit: list[bool] = []
         for row in _descendants(tbl, W + "tr", stop=W + "tbl"):
+            trpr = row.find(W + "trPr")
+            column = 1 + _count(prop_val(trpr, "gridBefore"), 0)
+            cells = []
             for cell in _descendants(row, W + "tc", stop=W + "tbl"):
-                self.blocks(cell, kind, label=label, is_shaded=is_shaded or shaded(cell.find(W + "tcPr")))
+                tcpr = cell.find(W + "tcPr")
+                span = max(1, _count(prop_val(tcpr, "gridSpan"), 1))
+                vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
+                continued = vmerge is not None and vmerge.get(W + "val") in (None, "continue")
+                capture = _Capture()
+                outer, self._captures[kind] = self._captures.get(kind), capture
+                try:
+                    self.blocks(cell, kind, label=label, is_shaded=is_shaded or shaded(tcpr))
+                finally:
+                    self._captures[kind] = outer
+                text = "" if continued and not capture.texts else " ".join(capture.texts)
+                cells.append(Cell(text, column, span, capture.page))
+                column += span
+            rows.append(cells)
+            explicit.append(trpr is not None and on(trpr.find(W + "tblHeader")))
+        if self._captures.get(kind) is not None:      # a table inside a cell: after the outer table
+            self._nested.append((kind, number, rows, explicit, label))
+            return
+        add_table(self.parts[kind], number, rows, explicit=explicit, label=label)
+        while self._nested:
+            inner_kind, inner, inner_rows, inner_explicit, inner_label = self._nested.pop(0)
+            add_table(self.parts[inner_kind], inner, inner_rows, explicit=inner_explicit, label=inner_label)
+
+    def _sink(self, kind: PartKind):
+        """Where a paragraph's text goes: the cell being read, else the part."""
+        return self._captures.get(kind) or self.parts[kind]
 
     def paragraph(self, p, kind: PartKind, label: str, is_shaded: bool) -> None:
         ppr = p.find(W + "pPr")
@@ -90,12 +141,12 @@ class Walker:
         para = _Para()
         base = self.styles.fmt(prop_val(ppr, "pStyle"), None, is_shaded or self.shaded_page or shaded(ppr))
         self._inline(p, para, base, prop_val(ppr, "pStyle"), False, False)
-        self.parts[kind].add("".join(para.visible), page=para.page, label=label)
+        self._sink(kind).add("".join(para.visible), page=para.page, label=label)
         for side, part in ((para.revision, PartKind.REVISION), (para.hidden, PartKind.HIDDEN)):
             for seg_label, page, texts in side.segments:
                 self.parts[part].add("".join(texts), page=page, label=seg_label)
         for art in para.wordart:
-            self.parts[kind].add(art, page=para.page, label=label)
+            self._sink(kind).add(art, page=para.page, label=label)
         for box in para.boxes:
             self.blocks(box, kind, label=label)
         if p in self.breaks_after:
@@ -200,3 +251,11 @@ def _descendants(el, tag: str, *, stop: str):
             yield child
         elif child.tag != stop and child.tag not in _SKIP and isinstance(child.tag, str):
             yield from _descendants(child, tag, stop=stop)
+
+
+def _count(value: str | None, default: int) -> int:
+    """A non-negative integer attribute (gridSpan, gridBefore); malformed values count as default."""
+    try:
+        return min(max(int(value), 0), 64) if value is not None else default
+    except ValueError:
+        return default

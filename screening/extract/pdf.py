@@ -18,10 +18,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
-from screening.extract import ocr, pdf_extras, pdf_layout
+from screening.extract import ocr, pdf_extras, pdf_layout, pdf_tables
 from screening.extract.attachments import extract_members
 from screening.extract.ocr import page_ranges
 from screening.extract.common import WARN_LAYOUT_FAILED, Limits, Parts, make_document
+from screening.extract.table import add_table
 from screening.types import Document, PartKind
 
 INFO_LABELS = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"), ("Keywords", "关键词"),
@@ -47,6 +48,7 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
 def _extract(data: bytes, name: str, limits: Limits) -> Document:
     started = time.monotonic()
     pdf = _open(data)
+    tables = pdf_tables.TableReader(data)
     unread = []
     try:
         try:
@@ -63,7 +65,7 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
-                chars = _page(page, textpage, number, parts, layout_failed)
+                chars = _page(page, textpage, number, parts, layout_failed, tables)
                 if chars * AREA_PER_CHAR < page.get_width() * page.get_height() and _has_images(page):
                     scans.page(number, lambda: page.render(scale=OCR_SCALE).to_pil(), scale=OCR_SCALE)
                 _annotations(pdf, page, number, parts, links, attached, unread)
@@ -81,6 +83,7 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
         pdf_extras.outline(pdf, meta)
         unread += pdf_extras.xmp(data, meta)
     finally:
+        tables.close()
         pdf.close()
     warnings = scans.warnings()
     if layout_failed:
@@ -89,14 +92,24 @@ def _extract(data: bytes, name: str, limits: Limits) -> Document:
     return make_document(data, name, "pdf", parts, pages=count, warnings=warnings)
 
 
-def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int]) -> int:
-    """Lines to `body`, hidden runs to `hidden`; returns how many non-blank characters the page has."""
+def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int],
+          tables: pdf_tables.TableReader) -> int:
+    """Lines to `body`, ruled tables cell by cell to `table`, hidden runs to `hidden`; returns how
+    many non-blank characters the page has."""
     text = textpage.get_text_range().translate(_JUNK)
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        parts[PartKind.BODY].add(line, page=number)
     chars = len("".join(text.split()))
     if not chars:
         return 0
+    found = tables.tables(number) if pdf_tables.may_hold_table(page) else []
+    if found:
+        width, height = page.get_size()
+        for table in found:
+            tables.count += 1
+            add_table(parts[PartKind.TABLE], tables.count, table.rows)
+        text = "\n".join(textpage.get_text_bounded(0, bottom, width, top).translate(_JUNK)
+                         for bottom, top in pdf_tables.body_bands(height, found))
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        parts[PartKind.BODY].add(line, page=number)
     try:
         for label, hidden in pdf_layout.hidden_text(page, textpage):
             parts[PartKind.HIDDEN].add(hidden.translate(_JUNK), page=number, label=label)

@@ -48,7 +48,7 @@ def test_any_paragraphs_come_back_as_body_blocks(paragraphs):
 
 def test_table_cells_one_block_each_nested_tables_too():
     doc = extract(paragraphs=["表前"], table=[["姓名", "电话"], ["张三", [["嵌套一", "嵌套二"]]]])
-    assert blocks(doc, PartKind.TABLE) == ["姓名", "电话", "张三", "嵌套一", "嵌套二"]
+    assert blocks(doc, PartKind.TABLE) == ["姓名", "电话", "张三", "嵌套一", "嵌套二"]   # nested after the outer
     assert blocks(doc, PartKind.BODY) == ["表前"]
 
 

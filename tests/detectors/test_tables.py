@@ -1,0 +1,132 @@
+"""Tables seen as tables: columns typed by their content in generated docx and PDF lists whose
+header words the rules do not contain (or that have no header at all). Every name, ID, phone,
+bank-card, address and password cell is found with its row and column; masked cells are not;
+lists of officials stay quiet."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.columns import HEADER_HINTS
+from screening.extract import extract_bytes
+from screening.types import Category
+from screening.validators import gb11643_check_digit, luhn
+
+from tests.tabledocs import table_docx, table_pdf
+
+# Header words that no rule and no header hint contains: only the cells can decide.
+VOCABULARY = ("名录", "证照", "传呼", "居所", "发放去向", "登入标识", "凭据", "次第")
+
+
+def citizen_id(first17: str) -> str:
+    return first17 + gb11643_check_digit(first17)
+
+
+def card(prefix: str) -> str:
+    return next(prefix + d for d in "0123456789" if luhn(prefix + d))
+
+
+PEOPLE = [
+    ("王建国", citizen_id("11010519491231002"), "13812345678", "溧城镇燕山新村12栋3单元301室", card("439225000000000")),
+    ("欧阳娜娜", citizen_id("32048119800307251"), "13912345670", "石桥村三组25号", card("622202123456789")),
+    ("李秀英", citizen_id("11010119900307123"), "15051234567", "南环路18号3幢2单元502室", card("622848040256489001")),
+    ("赵桂兰", citizen_id("44030419851212002"), "18662345678", "张庄村5组12号", card("410062345678123")),
+]
+MAKERS = {"docx": table_docx, "pdf": table_pdf}
+
+
+def test_the_vocabulary_is_unknown_to_the_rules():
+    rules = "".join(p.read_text("utf-8") for p in (Path(__file__).parents[2] / "rules").glob("*.toml"))
+    hints = {w for words in HEADER_HINTS.values() for w in words}
+    for word in VOCABULARY:
+        assert word not in rules and not any(h in word for h in hints), word
+
+
+def _screen(engine, data: bytes, name: str):
+    return engine.screen(extract_bytes(data, name)).findings
+
+
+def _cells(findings, category=Category.PERSONAL_INFO) -> dict[tuple[int, int], set[str]]:
+    out: dict[tuple[int, int], set[str]] = {}
+    for f in findings:
+        if f.category is category and f.location.cell is not None:
+            out.setdefault((f.location.cell.row, f.location.cell.column), set()).add(f.subtype or "")
+    return out
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+@pytest.mark.parametrize("with_header", [True, False], ids=["unknown-header", "no-header"])
+def test_every_personal_cell_is_found_with_row_and_column(engine, fmt, with_header):
+    header = [["次第", "名录", "证照", "传呼", "居所", "发放去向"]] if with_header else []
+    rows = header + [[str(i), *p] for i, p in enumerate(PEOPLE, 1)]
+    found = _cells(_screen(engine, MAKERS[fmt](rows, before=["2024年度困难群众临时救助情况"]), f"list.{fmt}"))
+    first = 2 if with_header else 1
+    for i in range(len(PEOPLE)):
+        for column, subtype in zip(range(2, 7), ("name", "id_card", "phone", "address", "bank_card")):
+            assert subtype in found.get((first + i, column), set()), (fmt, first + i, column, found)
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_masked_cells_are_not_findings_and_a_mostly_masked_list_reports_exactly_the_few(engine, fmt):
+    rows = [["名录", "证照", "传呼"],
+            ["张*明", "110105********002X", "138****5678"],
+            ["李某", "3204**********251X", "139****5670"],
+            ["王某某", "110101********1233", "150****4567"],
+            ["陈晓东", citizen_id("44030419851212002"), "186****5678"],
+            ["刘**", "4403**********0029", "137****1234"]]
+    findings = _screen(engine, MAKERS[fmt](rows), f"masked.{fmt}")
+    personal = [f for f in findings if f.category is Category.PERSONAL_INFO]
+    assert sorted((f.text, f.location.cell.row, f.location.cell.column) for f in personal) == [
+        (citizen_id("44030419851212002"), 5, 2), ("陈晓东", 5, 1)]
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+@pytest.mark.parametrize("with_header", [True, False], ids=["unknown-header", "no-header"])
+def test_account_tables_each_password_cell_names_its_account(engine, fmt, with_header):
+    accounts = [("城南街道", "cnjd001", "Cn@2016x"), ("城北街道", "cbjd002", "Kb#7731q"),
+                ("南渡镇", "ndz003", "Nd9!pq2R"), ("社渚镇", "szz004", "Sz$4410w")]
+    rows = ([["单位", "登入标识", "凭据"]] if with_header else []) + [list(a) for a in accounts]
+    findings = _screen(engine, MAKERS[fmt](rows, before=["各单位信息报送系统开通情况"]), f"accounts.{fmt}")
+    creds = {f.text: f for f in findings if f.category is Category.CREDENTIAL and f.location.cell is not None}
+    first = 2 if with_header else 1
+    for i, (_, account, secret) in enumerate(accounts):
+        assert secret in creds, (secret, sorted(creds))
+        cell = creds[secret].location.cell
+        assert (cell.row, cell.column) == (first + i, 3)
+        assert account in creds[secret].message
+    assert not any(account in creds for _, account, _ in accounts)
+
+
+def test_digit_pins_beside_an_account_column_are_credentials(engine):
+    rows = [["单位", "登入标识", "凭据"], ["城南", "cnjd001", "739184"], ["城北", "cbjd002", "205716"],
+            ["南渡", "ndz003", "864203"]]
+    creds = [f for f in _screen(engine, table_docx(rows), "pins.docx") if f.category is Category.CREDENTIAL]
+    assert sorted(f.text for f in creds if f.location.cell) == ["205716", "739184", "864203"]
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_official_notices_stay_quiet(engine, fmt):
+    promotion = [["名录", "性别", "出生年月", "现任职务", "拟任职务"],
+                 ["王建国", "男", "1975.03", "市水务局办公室主任", "市水务局副局长"],
+                 ["李秀英", "女", "1980.07", "市财政局预算科科长", "市财政局副局长"]]
+    honours = [["名录", "工作单位"], ["王建国", "市水务局"], ["李秀英", "市财政局"], ["赵桂兰", "城南街道办事处"]]
+    for rows, title in ((promotion, "市管干部任前公示"), (honours, "关于表彰2024年度先进个人的决定")):
+        findings = _screen(engine, MAKERS[fmt](rows, before=[title]), f"official.{fmt}")
+        assert not [f for f in findings if f.category is Category.PERSONAL_INFO], title
+
+
+def test_product_and_place_columns_are_not_names(engine):
+    rows = [["名录", "规格", "产地"], ["红星牌", "500克", "溧阳市"], ["金龙鱼", "5升", "南京市"],
+            ["王老吉", "310毫升", "广州市"], ["城南街道", "", "常州市"]]
+    findings = _screen(engine, table_docx(rows), "goods.docx")
+    names = [f.text for f in findings if f.subtype == "name"]
+    assert "红星牌" not in names and "城南街道" not in names and "溧阳市" not in names
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_key_value_layout_in_two_cells(engine, fmt):
+    rows = [["系统", "政务OA"], ["登入标识", "zwoa_admin"], ["密码", "Oa@2024!x"]]
+    findings = _screen(engine, MAKERS[fmt](rows, before=["系统移交清单"]), f"kv.{fmt}")
+    creds = [f for f in findings if f.category is Category.CREDENTIAL and f.text == "Oa@2024!x"]
+    assert creds and (creds[0].location.cell.row, creds[0].location.cell.column) == (3, 2)
