@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening.detectors.markup import classifier_reads
 from screening.errors import ModelError
 from screening.normalize import NormalizedView
 from screening.segment import segments
@@ -78,7 +79,7 @@ class ClassifierDetector:
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
         spans = [(part, s, e) for part in doc.parts if part.kind not in _SKIP_PARTS for s, e in segments(part)
-                 if content_chars(part.text[s:e]) >= self.model.min_chars]
+                 if content_chars(part.text[s:e]) >= self.model.min_chars and classifier_reads(part, part.block_at(s))]
         if not spans:
             return
         pipeline = self.model.pipeline

@@ -5,8 +5,9 @@ import pytest
 from extract_helpers import assert_well_formed, blocks, labelled
 
 from screening.extract import extract_bytes
-from screening.extract.common import HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT
-from screening.types import PartKind
+from screening.extract.common import (HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT, HTML_NOSCRIPT, HTML_SCRIPT,
+                                      HTML_TEMPLATE)
+from screening.types import REGION_CHROME, CellRef, PartKind
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>关于某事的通知</title>
@@ -41,22 +42,33 @@ def doc():
 
 def test_visible_text_one_block_per_block_element(doc):
     assert blocks(doc, PartKind.BODY) == [
-        "首页 > 政府信息公开", "关于进一步做好政府信息公开工作的通知", "各乡镇人民政府， 县级各部门：",
+        "关于进一步做好政府信息公开工作的通知", "各乡镇人民政府， 县级各部门：",
         "现将有关事项通知如下。", "一、提高认识", "二、加强领导", "后台入口", "第一行", "  第二行"]
 
 
-def test_scripts_styles_noscript_and_templates_are_dropped(doc):
+def test_the_navigation_is_the_page_frame_not_the_article(doc):
+    (header,) = [p for p in doc.parts if p.kind is PartKind.HEADER]
+    assert blocks(doc, PartKind.HEADER) == ["首页 > 政府信息公开"]
+    assert {b.region for b in header.blocks} == {REGION_CHROME}
+
+
+def test_styles_are_dropped_scripts_noscript_and_templates_are_hidden_text(doc):
     everything = "\n".join(p.text for p in doc.parts)
-    for dropped in ("password", "color: red", "请启用脚本", "模板内容"):
-        assert dropped not in everything
+    assert "color: red" not in everything
+    hidden = labelled(doc, PartKind.HIDDEN)
+    for text, label in (("account=admin", HTML_SCRIPT), ("password=123456", HTML_SCRIPT),
+                        ("请启用脚本", HTML_NOSCRIPT), ("模板内容", HTML_TEMPLATE)):
+        assert (text, label) in hidden
 
 
-def test_table_cells_are_the_table_part(doc):
+def test_table_cells_are_the_table_part_with_row_column_and_header(doc):
+    (table,) = [p for p in doc.parts if p.kind is PartKind.TABLE]
     assert blocks(doc, PartKind.TABLE) == ["姓名", "电话", "王五", "0834-1234567"]
+    assert [b.cell for b in table.blocks][2:] == [CellRef(1, 2, 1, "姓名"), CellRef(1, 2, 2, "电话")]
 
 
 def test_hidden_elements_fields_and_comments_are_the_hidden_part(doc):
-    assert labelled(doc, PartKind.HIDDEN) == [
+    assert labelled(doc, PartKind.HIDDEN)[:6] == [
         ("隐藏的内部意见", HTML_HIDDEN), ("拟任人选：赵六", HTML_HIDDEN), ("hidden 属性的文字", HTML_HIDDEN),
         ("零字号文字", HTML_HIDDEN), ("token=c2VjcmV0", HTML_HIDDEN_INPUT),
         ("联系人：李四 13800138000", HTML_COMMENT)]       # conditional comments are markup, not content
