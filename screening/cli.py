@@ -12,7 +12,7 @@ from pathlib import Path
 
 from screening.types import Report
 
-SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm")
+SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm", ".eml")
 FAIL_LEVELS = {"high": 3, "medium": 2, "low": 1, "never": 99}
 
 

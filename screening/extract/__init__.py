@@ -12,15 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from screening.errors import UnreadableDocument
-from screening.extract import docx, html, pdf, txt
+from screening.extract import docx, eml, html, pdf, txt
 from screening.extract.common import Limits
 from screening.extract.sandbox import extract_isolated
 from screening.extract.sniff import refuse_ole2, sniff
 from screening.types import Document
 
-SUPPORTED_FORMATS = ("docx", "pdf", "txt", "html")
-EXTRACTORS = {"docx": docx.extract, "pdf": pdf.extract, "txt": txt.extract, "html": html.extract}
-_CONTAINERS = {"zip": "docx", "pdf": "pdf", "txt": "txt", "html": "html"}   # sniff() answer → extractor
+SUPPORTED_FORMATS = ("docx", "pdf", "txt", "html", "eml")
+EXTRACTORS = {"docx": docx.extract, "pdf": pdf.extract, "txt": txt.extract, "html": html.extract, "eml": eml.extract}
+_CONTAINERS = {"zip": "docx", "pdf": "pdf", "txt": "txt", "html": "html", "eml": "eml"}   # sniff() answer → extractor
 
 __all__ = ["EXTRACTORS", "SUPPORTED_FORMATS", "Limits", "extract_bytes", "extract_isolated", "extract_path"]
 

@@ -1,6 +1,7 @@
 """Format detection: magic bytes first, the file name's extension second."""
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from screening.errors import UnreadableDocument
@@ -28,7 +29,7 @@ def suffix(name: str) -> str:
 
 
 def sniff(data: bytes, name: str) -> str:
-    """Return "pdf", "zip", "ole2", "html" or "txt"; raise for what cannot be screened."""
+    """Return "pdf", "zip", "ole2", "eml", "html" or "txt"; raise for what cannot be screened."""
     if not data:
         raise UnreadableDocument("empty", "文件为空（0字节）")
     ext = suffix(name)
@@ -44,6 +45,8 @@ def sniff(data: bytes, name: str) -> str:
             raise UnreadableDocument(
                 "unsupported_format",
                 f"不支持的文件格式：{what}。请提交 docx、带文本层的 PDF、txt 或 html 文件")
+    if ext == ".eml" or looks_like_mail(data):
+        return "eml"
     if ext in _BINARY_EXTS:
         raise UnreadableDocument("corrupt", f"文件扩展名为 {ext}，但内容不是有效的 {ext[1:]} 文件")
     if ext in HTML_EXTS or (ext not in TEXT_EXTS and looks_like_html(data)):
@@ -57,6 +60,16 @@ def looks_like_html(data: bytes) -> bool:
     if head.startswith(b"<?xml"):
         return b"<html" in head
     return head.startswith(_HTML_STARTS)
+
+
+_MAIL_HEADER = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]{1,40}:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){2,}")
+
+
+def looks_like_mail(data: bytes) -> bool:
+    """A MIME mail without its .eml name: it opens with header lines, one of them MIME-Version."""
+    head = data[:8192]
+    block = _MAIL_HEADER.match(head)
+    return bool(block) and re.search(rb"(?im)^mime-version:", block.group(0)) is not None
 
 
 def _has_stream(data: bytes, name: str) -> bool:
