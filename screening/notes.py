@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from screening.extract.common import (HTML_ATTRIBUTE, HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT, HTML_NOSCRIPT,
                                       HTML_SCRIPT, HTML_TEMPLATE)
+from screening.detectors.hidden import IDENTIFYING_PROPERTIES, informational_property
 from screening.types import REGION_CHROME, Document, Finding, PartKind
 
 _WHAT = {
@@ -41,7 +42,9 @@ def document_notes(doc: Document, findings: Sequence[Finding]) -> tuple[str, ...
     notes: list[str] = []
     frame_total = frame_flagged = 0
     for part in doc.parts:
-        if part.kind is PartKind.HIDDEN:
+        if part.kind is PartKind.METADATA:
+            notes.extend(_properties(part))
+        elif part.kind is PartKind.HIDDEN:
             total, flagged = _tally(part, findings, lambda b: b.label if b.label in _WHAT else None)
             notes.extend(_line(_WHAT[label], total[label], flagged[label]) for label in _WHAT if total[label])
         elif part.kind in _FRAME:
@@ -52,3 +55,11 @@ def document_notes(doc: Document, findings: Sequence[Finding]) -> tuple[str, ...
         found = f"其中 {frame_flagged} 处有发现（见发现列表）" if frame_flagged else "未发现敏感内容"
         notes.insert(0, f"页面框架（导航、页眉页脚、分享和二维码等）共 {frame_total} 段，只按规则审查，{found}")
     return tuple(notes)
+
+
+def _properties(part) -> list[str]:
+    plain = [part.text[b.start:b.end].strip() for b in part.blocks]
+    plain = [t for t in plain if t.partition("：")[0].strip() in IDENTIFYING_PROPERTIES and informational_property(t)]
+    if not plain:
+        return []
+    return [f"文档属性 {'、'.join(dict.fromkeys(plain))} 为软件默认值或单位名称，不识别个人，不作为发现"]

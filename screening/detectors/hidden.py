@@ -1,6 +1,7 @@
 """Structure findings: text the reader of the published file does not see but can recover."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from screening.detectors.markup import CONCEALING_LABELS, MARKUP_LABELS, looks_like_prose
@@ -24,6 +25,20 @@ _INCOMPLETE = ("extract.incomplete", "文件部分内容未能提取，无法完
 # Property labels (as extractors write them: "作者：张三") that identify a person or an organisation.
 IDENTIFYING_PROPERTIES = ("作者", "最后修改者", "最后保存者", "公司", "单位", "管理者", "经理", "创建者", "修订者")
 WARNING_LABEL = "提取警告"
+# Property values that identify no one: what office software writes by default, and the unit
+# itself (an organisation's name) — information for the notes, not findings.
+DEFAULT_PROPERTY_VALUES = frozenset(v.casefold() for v in (
+    "Administrator", "Admin", "User", "Users", "Author", "Unknown", "Owner", "微软用户", "微软中国", "Microsoft",
+    "Microsoft Office User", "Microsoft Office 用户", "Windows 用户", "Windows User", "用户", "作者", "DELL", "Lenovo",
+    "HP", "USER-PC", "PC", "walkthetalk", "python-docx"))
+_ORGANISATION = re.compile(r"(?:办公厅|办公室|人民政府|政府|委员会|局|厅|部|署|委|办|中心|院|所|处|科|站|队|会|公司|集团|大学|学校|医院|银行)$")
+
+
+def informational_property(text: str) -> bool:
+    """“作者：Administrator”, “公司：某某市人民政府办公室”: a default value or an organisation's name."""
+    _, _, value = text.partition("：")
+    value = value.strip()
+    return value.casefold() in DEFAULT_PROPERTY_VALUES or (len(value) >= 4 and bool(_ORGANISATION.search(value)))
 
 
 class HiddenContentDetector:
@@ -58,7 +73,7 @@ class HiddenContentDetector:
     def _labelled(labels: Sequence[str]):
         def keep(text: str) -> bool:
             label, sep, value = text.partition("：")
-            return bool(sep and value.strip()) and label.strip() in labels
+            return bool(sep and value.strip()) and label.strip() in labels and not informational_property(text)
         return keep
 
     def _blocks(self, part: Part, spec, severity: Severity, keep, blocks=None) -> Iterator[Finding]:
