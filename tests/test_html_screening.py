@@ -136,3 +136,13 @@ def test_prose_or_markup(text, prose):
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
 def test_ascii_is_never_taken_for_chinese_prose(text):
     assert not looks_like_prose(text)
+
+
+def test_prose_hidden_in_the_page_frame_is_a_low_site_finding(engine):
+    page = ("<html><body><div class='content'><p>关于做好2026年春节假期安全生产工作的通知，请各单位认真贯彻落实。</p>"
+            "<p>各单位要加强值班值守，确保节日期间安全稳定，重要情况及时报告。</p></div>"
+            "<div class='footer'><div style='display:none'>本栏目改版后原有的信息将陆续迁移，请各单位做好准备。</div>"
+            "网站标识码：1234567890</div></body></html>")
+    report = engine.screen(extract_bytes(page.encode(), "a.html"))
+    (finding,) = [f for f in report.findings if f.rule == "hidden.text"]
+    assert finding.severity is Severity.LOW and finding.location.region == REGION_CHROME

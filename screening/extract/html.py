@@ -34,7 +34,7 @@ _BLOCK = frozenset((
 _CELLS = frozenset(("td", "th"))
 _PREFORMATTED = frozenset(("pre", "textarea", "listing", "plaintext", "xmp"))
 _DROP = frozenset(("script", "style", "noscript", "template", "head", "iframe", "frame", "object", "embed",
-                   "audio", "video", "canvas", "applet", "select"))
+                   "audio", "video", "canvas", "applet"))
 _HIDDEN_STYLE = re.compile(
     r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0+(?:\.0+)?[a-z%]*)\s*(?:!important)?\s*(?:;|$)",
     re.IGNORECASE)

@@ -33,6 +33,7 @@ _CHROME_LABEL = re.compile(
     r"字号|字体|当前位置|您的位置|上一篇|下一篇|责任编辑|网站地图|联系我们|设为首页)")
 _CONTENT_NAMES = re.compile(r"content|article|zoom|editor|detail|main|text|body|zw|正文", re.IGNORECASE)
 _MAX_LABEL = 40
+_MAX_READABILITY_ELEMENTS = 60_000        # larger pages: structural cues alone (readability is quadratic-ish)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def _readability_roots(root) -> list:
     from readability import Document as Readability
     from readability.readability import Unparseable
 
+    if sum(1 for _ in root.iter()) > _MAX_READABILITY_ELEMENTS:
+        return []
     work = copy.deepcopy(root)
     originals = {}
     for index, (mine, theirs) in enumerate(zip(root.iter(), work.iter())):

@@ -103,3 +103,29 @@ def test_declared_entities_are_not_expanded():
 def test_html_is_recognised_without_its_extension():
     doc = extract_bytes("<!doctype html><html><body><p>正文</p></body></html>".encode(), "download")
     assert doc.format == "html"
+
+
+@pytest.mark.parametrize("hiding", [
+    '<style>.yc { color: red; display: none }</style><div class="yc">{}</div>',
+    '<style>#draft{visibility:hidden}</style><div id="draft">{}</div>',
+    '<div aria-hidden="true">{}</div>',
+    '<div class="sr-only">{}</div>',
+    '<div class="d-none">{}</div>',
+])
+def test_text_hidden_by_the_pages_own_styles_or_framework_classes_is_hidden(hiding):
+    page = ("<html><head>" + hiding.split("<div")[0] + "</head><body><div class='content'>"
+            "<p>关于做好2026年春节假期安全生产工作的通知，请各单位认真贯彻落实。</p>"
+            + "<div" + hiding.split("<div", 1)[1].replace("{}", "拟调整的人选名单") + "</div></body></html>")
+    doc = extract_bytes(page.encode(), "a.html")
+    assert ("拟调整的人选名单", HTML_HIDDEN) in labelled(doc, PartKind.HIDDEN)
+    assert "拟调整的人选名单" not in blocks(doc, PartKind.BODY)
+
+
+def test_a_layout_table_holding_the_article_is_not_a_data_table():
+    page = ("<html><body><table><tr><td><div class='nav'>首页</div></td></tr><tr><td class='content'>"
+            "<p>第一段正文，各单位要认真贯彻落实有关要求并按时报送工作情况。</p><p>第二段正文，请于月底前报送。</p>"
+            "<table><tr><th>单位</th></tr><tr><td>某某局</td></tr></table></td></tr></table></body></html>")
+    doc = extract_bytes(page.encode(), "a.html")
+    assert blocks(doc, PartKind.BODY)[:2] == ["第一段正文，各单位要认真贯彻落实有关要求并按时报送工作情况。", "第二段正文，请于月底前报送。"]
+    assert blocks(doc, PartKind.TABLE) == ["单位", "某某局"]
+    assert blocks(doc, PartKind.HEADER) == ["首页"]
