@@ -16,7 +16,8 @@ def _covers(outer: Finding, inner: Finding) -> bool:
 
 
 def _raised(f: Finding) -> Finding:
-    if f.hint or f.location.part is not PartKind.HIDDEN or f.severity.rank >= HIDDEN_FLOOR.rank:
+    if (f.hint or f.category is Category.HIDDEN or f.location.part is not PartKind.HIDDEN
+            or f.severity.rank >= HIDDEN_FLOOR.rank):
         return f
     return replace(f, severity=HIDDEN_FLOOR)
 
