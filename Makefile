@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: test check venv model sysdeps clean bench run demo
+.PHONY: test check venv model sysdeps clean bench bench-portal run demo
 
 venv: $(STAMP)
 
@@ -51,6 +51,9 @@ check: $(STAMP) model
 bench: $(STAMP) model
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/personal.py
+
+bench-portal: $(STAMP) model
+	$(BIN)/python benchmarks/portal.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -82,6 +82,7 @@ def _progress_bar(stream):
 def cmd_check(args) -> int:
     from screening.engine import Settings
     from screening.report import dumps, summary, to_sarif, to_text
+    from screening.template import report_template_once
 
     settings = Settings(classifier=not args.no_classifier,
                         extra_rules_dirs=tuple(Path(d) for d in args.rules or ()))
@@ -94,7 +95,7 @@ def cmd_check(args) -> int:
         return 2
     paths = list(iter_paths(args.paths))
     jobs = args.jobs or os.cpu_count() or 1
-    reports = screen_all(paths, settings, jobs, _progress_bar(sys.stderr))
+    reports = report_template_once(screen_all(paths, settings, jobs, _progress_bar(sys.stderr)))
     for report in reports:
         if report.error is not None:
             print(f"screening: {report.document.name}: {report.error.message}（{report.error.code}）", file=sys.stderr)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from screening import __version__
 from screening.detectors import Detector
+from screening.fold import fold_hidden
 from screening.merge import merge
+from screening.notes import document_notes
 from screening.normalize import normalize
 from screening.rules import RuleSet, default_rules_dir, load_ruleset
 from screening.types import Block, Document, Finding, Part, PartKind, Report
@@ -61,7 +63,7 @@ def prepare(doc: Document) -> Document:
     if all(len(v) == 1 for v in by_kind.values()) and not warnings:
         return doc
     joined = tuple(_join(kind, group) for kind, group in by_kind.items())
-    return Document(doc.name, doc.sha256, doc.format, doc.pages, joined, doc.size, doc.warnings)
+    return replace(doc, parts=joined)
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,13 @@ class Engine:
     def screen(self, doc: Document) -> Report:
         doc = prepare(doc)
         views = [normalize(part) for part in doc.parts]
-        findings = merge(f for detector in self.detectors for f in detector.detect(doc, views))
+        findings = fold_hidden(merge(f for detector in self.detectors for f in detector.detect(doc, views)))
         order = {part.kind: i for i, part in enumerate(doc.parts)}
         findings.sort(key=lambda f: _position(f, order))
         texts = {part.kind: part.text for part in doc.parts}
         for f in findings:  # the SPEC §3 invariant: text is exactly what the part holds there
             assert texts[f.location.part][f.location.start:f.location.end] == f.text, f
-        return Report(document=doc.info, findings=tuple(findings))
+        return Report(document=doc.info, findings=tuple(findings), notes=document_notes(doc, findings), site=doc.site)
 
 
 def build_engine(settings: Settings = Settings()) -> Engine:

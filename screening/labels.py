@@ -1,7 +1,7 @@
 """Chinese display names for the SPEC enums, shared by the text report, the UI and the review sheet."""
 from __future__ import annotations
 
-from screening.types import Category, PartKind, Severity, Verdict
+from screening.types import REGION_CHROME, Category, PartKind, Severity, Verdict
 
 CATEGORY = {
     Category.MARKING: "密级标志", Category.STATE_SECRET: "国家秘密", Category.WORK_SECRET: "工作秘密",
@@ -20,10 +20,14 @@ PART = {
     PartKind.METADATA: "文档属性", PartKind.HIDDEN: "隐藏内容", PartKind.ATTACHMENT: "附件",
 }
 
+REGION = {REGION_CHROME: "页面框架"}
+
 
 def where(location) -> str:
-    """“正文 第2页 第12段” for a Location."""
+    """“正文 第2页 第12段” for a Location; “页面框架 页脚 第3段” in a web page's frame."""
     bits = [PART[location.part]]
+    if getattr(location, "region", "") == REGION_CHROME:
+        bits.insert(0, REGION["chrome"])
     cell = getattr(location, "cell", None)
     if cell is not None and cell.sheet is not None:     # a spreadsheet: 工作表“名单” D7（身份证号）
         bits.append(f"工作表“{cell.sheet}” {cell.a1}" + (f"（{cell.header}）" if cell.header else ""))

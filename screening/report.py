@@ -59,6 +59,7 @@ def to_text(reports: Sequence[Report]) -> str:
             lines.append(f"  {where(f.location)}  [{SEVERITY[f.severity]}] {kind}  {f.rule}  “{_excerpt(f.text)}”")
             lines.append(f"      {f.message}")
             lines.append(f"      建议：{f.suggestion}")
+        lines.extend(f"  说明：{note}" for note in report.notes)
         lines.append("")
     lines.append(summary(reports))
     return "\n".join(lines)

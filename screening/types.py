@@ -51,6 +51,11 @@ class Verdict(StrEnum):
     PASS = "pass"
 
 
+# Block.region / location.region (an added SPEC §3 location field): where on a web page the text
+# sits. "chrome" is the page's frame (navigation, site header and footer, share/QR/print widgets,
+# related links): screened by the rules, never by the classifier, and shown as “页面框架”.
+REGION_CHROME = "chrome"
+
 PERSONAL_SUBTYPES = ("id_card", "phone", "email", "bank_card", "address", "name", "passport", "plate", "other")
 
 
@@ -107,6 +112,7 @@ class Block:
     cell: CellRef | None = None
     member: str | None = None                       # embedded file / attachment the text came from
     box: tuple[float, float, float, float] | None = None   # [x0, y0, x1, y1] on the page (OCR text)
+    region: str = ""                                # REGION_CHROME for a web page's frame, else ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -170,6 +176,7 @@ class Document:
     parts: tuple[Part, ...]
     size: int = 0
     warnings: tuple[str, ...] = ()
+    site: str = ""            # a web page's site (host or frame signature); "" for other formats
 
     @property
     def info(self) -> DocumentInfo:
@@ -187,6 +194,7 @@ class Location:
     cell: CellRef | None = None
     member: str | None = None
     box: tuple[float, float, float, float] | None = None
+    region: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -199,7 +207,8 @@ class Location:
         block = part.block_at(start)
         if block is None:
             return cls(part.kind, None, None, start, end)
-        return cls(part.kind, block.page, block.paragraph, start, end, block.cell, block.member, block.box)
+        return cls(part.kind, block.page, block.paragraph, start, end, block.cell, block.member, block.box,
+                   block.region)
 
     def to_dict(self) -> dict:
         out: dict = {"part": str(self.part), "page": self.page, "paragraph": self.paragraph,
@@ -210,6 +219,8 @@ class Location:
             out["member"] = self.member
         if self.box is not None:
             out["box"] = [round(v, 1) for v in self.box]
+        if self.region:
+            out["region"] = self.region
         return out
 
     @classmethod
@@ -220,7 +231,7 @@ class Location:
                            data.get("header"), data.get("sheet"))
         box = tuple(float(v) for v in data["box"]) if data.get("box") else None
         return cls(PartKind(data["part"]), data.get("page"), data.get("paragraph"), int(data["start"]),
-                   int(data["end"]), cell, data.get("member"), box)  # type: ignore[arg-type]
+                   int(data["end"]), cell, data.get("member"), box, data.get("region") or "")  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +319,12 @@ class Report:
     document: DocumentInfo
     findings: tuple[Finding, ...] = ()
     error: ErrorInfo | None = None
+    # Added to SPEC §3: one Chinese line per thing screened that holds nothing to report
+    # ("页面含 12 段 HTML 注释，未发现敏感内容"), serialized as "notes" when there is one.
+    notes: tuple[str, ...] = ()
+    # The web site a page belongs to (host, or a signature of its frame); not serialized: the
+    # batch uses it to report a site template's findings once (screening/template.py).
+    site: str = ""
 
     @property
     def verdict(self) -> Verdict | None:
@@ -321,9 +338,12 @@ class Report:
 
     def to_dict(self) -> dict:
         verdict = self.verdict
-        return {
+        out = {
             "document": self.document.to_dict(),
             "verdict": str(verdict) if verdict else None,
             "error": self.error.to_dict() if self.error else None,
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from screening.detectors.markup import classifier_reads
 from screening.model.features import prepare
 from screening.model.judge import judge
 from screening.normalize import NormalizedView
@@ -35,6 +36,8 @@ class ClassifierDetector:
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
         for part, scored in judge(self.model, doc):
+            if not classifier_reads(part, part.block_at(scored.start)):
+                continue          # a web page's frame or markup: screened by the rules only
             category, subtype, rule, message, suggestion = _CLASSES[scored.label]
             severity = Severity(scored.severity)
             text = part.text[scored.start:scored.end]

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from screening.errors import UnreadableDocument
-from screening.extract import delimited, docx, html, image, legacy, ofd, pdf, txt, xls, xlsx
+from screening.extract import delimited, docx, eml, html, image, legacy, ofd, pdf, txt, xls, xlsx
 from screening.extract.common import Limits
 from screening.extract.sandbox import extract_isolated
 from screening.extract.sniff import label, sniff, suffix, text_by_name
@@ -30,7 +30,7 @@ EXTRACTORS = {
     "ods": legacy.extract_workbook, "ots": legacy.extract_workbook, "csv": delimited.extract,
     "pdf": pdf.extract, "txt": txt.extract, "html": html.extract, "ofd": ofd.extract,
     "png": image.extract, "jpg": image.extract, "gif": image.extract, "tif": image.extract,
-    "bmp": image.extract,
+    "bmp": image.extract, "eml": eml.extract,
 }
 SUPPORTED_FORMATS = tuple(EXTRACTORS)
 _ASK_INSTEAD = "请另存为 docx、xlsx 或带文本层的 PDF 后再提交"

@@ -53,6 +53,10 @@ UNDER_BOX = "黑框遮盖下仍可提取的文字"
 HTML_COMMENT = "HTML注释"
 HTML_HIDDEN = "HTML隐藏元素"
 HTML_HIDDEN_INPUT = "HTML隐藏表单字段"
+HTML_ATTRIBUTE = "HTML属性中的文字"
+HTML_SCRIPT = "页面脚本中的字符串"
+HTML_NOSCRIPT = "浏览器禁用脚本时才显示的文字"
+HTML_TEMPLATE = "HTML模板中的文字"
 
 # Document.warnings: the extraction is incomplete, so the engine must not answer `pass`.
 WARN_ONLY_IMAGES = "文档只有图片没有文字（可能为扫描件），未能审查图像内容"
@@ -76,7 +80,7 @@ class PartBuilder:
 
     def add(self, text: str, *, page: int | None = None, label: str = "", cell: CellRef | None = None,
             sep: str = "\n", member: str | None = None,
-            box: tuple[float, float, float, float] | None = None) -> None:
+            box: tuple[float, float, float, float] | None = None, region: str = "") -> None:
         """Add one block; blank text is skipped unless keep_blank (txt: block N = line N).
         `sep` goes before the block's text (not before the first block)."""
         if not self.keep_blank and not text.strip():
@@ -88,7 +92,7 @@ class PartBuilder:
         self._end = start + len(text)
         self._texts.append(text)
         self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label, cell=cell,
-                                  member=member, box=box))
+                                  member=member, box=box, region=region))
 
     @property
     def has_text(self) -> bool:
@@ -123,9 +127,9 @@ class Parts:
 
 
 def make_document(data: bytes, name: str, fmt: str, parts: Parts, *,
-                  pages: int | None = None, warnings: list[str] | tuple[str, ...] = ()) -> Document:
+                  pages: int | None = None, warnings: list[str] | tuple[str, ...] = (), site: str = "") -> Document:
     """Assemble the Document; `empty` only when no part has text and no warning explains why."""
     if not warnings and not parts.has_text():
         raise UnreadableDocument("empty")
     return Document(name=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, pages=pages,
-                    parts=parts.build(), size=len(data), warnings=tuple(dict.fromkeys(warnings)))
+                    parts=parts.build(), size=len(data), warnings=tuple(dict.fromkeys(warnings)), site=site)

@@ -1,11 +1,15 @@
-"""html: the text a browser shows, block by block; what it does not show but the file holds.
+"""html: the document a page carries, the page's frame apart, and what it holds unseen.
 
 Visible text, whitespace collapsed as a browser does, one block per block-level element
-(`p`, `div`, `li`, `h1`…, `br` ends a line) → `body`; table cells → `table`. Scripts, styles,
-`noscript`, `template` and embedded frames are dropped. Elements with the `hidden` attribute
-or an inline `display:none` / `visibility:hidden` / `font-size:0`, hidden form fields and HTML
-comments → `hidden`. `<title>`, author/keywords/description/generator `<meta>` and link
-targets → `metadata`. The parser never fetches anything and expands no declared entity.
+(`p`, `div`, `li`, `h1`…, `br` ends a line). The article (html_article: readability-lxml backed by
+structural cues) → `body`, its data-table cells → `table` with a CellRef (table, row, column,
+header). The rest of the page is its frame (chrome): before the article → `header`, after it →
+`footer`, every block with region "chrome" (screened by the rules, never by the classifier).
+Elements hidden by the `hidden`/`aria-hidden` attribute, an inline style, or a class the page's
+own styles (or the usual frameworks) hide, hidden form fields, HTML comments, attribute text,
+script strings, `<noscript>` and `<template>` → `hidden` (html_hidden). `<title>`,
+author/keywords/description/generator `<meta>` and link targets → `metadata`. Styles and
+embedded frames are dropped. The parser never fetches anything and expands no declared entity.
 """
 from __future__ import annotations
 
@@ -16,9 +20,11 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from screening.errors import UnreadableDocument
-from screening.extract.common import HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT, Limits, Parts, make_document
+from screening.extract import html_hidden
+from screening.extract.common import HTML_HIDDEN, HTML_HIDDEN_INPUT, Limits, Parts, make_document
+from screening.extract.html_article import Article, find_article, is_chrome_element
 from screening.extract.txt import chinese_score, decode_text
-from screening.types import Document, PartKind
+from screening.types import REGION_CHROME, CellRef, Document, PartKind
 
 _BLOCK = frozenset((
     "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption "
@@ -33,6 +39,11 @@ _HIDDEN_STYLE = re.compile(
     r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0+(?:\.0+)?[a-z%]*)\s*(?:!important)?\s*(?:;|$)",
     re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
+# Classes that hide an element in the common CSS frameworks (Bootstrap, Tailwind, WAI patterns).
+_HIDING_CLASSES = frozenset(("hidden", "hide", "d-none", "sr-only", "visually-hidden", "invisible", "display-none",
+                             "is-hidden", "u-hidden", "screen-reader-text"))
+_STYLE_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([\w-]+)\s*$")
 _META = {"author": "作者", "keywords": "关键词", "description": "描述", "generator": "创建程序"}
 _LINKS = (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src"), ("form", "action"))
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
@@ -54,13 +65,13 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
         raise UnreadableDocument("empty", f"HTML 文件中没有可读取的内容（{exc}）") from None
     parts = Parts()
     _metadata(root, parts)
-    _Visible(parts).element(root, PartKind.BODY, "")
-    for comment in root.iter(etree.Comment):
-        body = (comment.text or "").strip()
-        if body and not body.startswith(("[if", "<![endif]")):
-            for line in body.splitlines():
-                parts[PartKind.HIDDEN].add(line.strip(), label=HTML_COMMENT)
-    return make_document(data, name, "html", parts)
+    article = find_article(root)
+    visible = _Visible(parts, article, _hiding_selectors(root))
+    visible.element(root, PartKind.BODY, "", visible.outside)
+    hidden = parts[PartKind.HIDDEN]
+    for add in (html_hidden.add_comments, html_hidden.add_attributes, html_hidden.add_scripts, html_hidden.add_inert):
+        add(root, hidden, visible.region_of)
+    return make_document(data, name, "html", parts, site=_site(root, article))
 
 
 def decode_html(data: bytes) -> str:
@@ -108,61 +119,161 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _hidden(el) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+def _site(root, article: Article) -> str:
+    """The page's web site: its canonical host, else the path to its article (a template's shape)."""
+    for el in root.iter("link", "meta", "base"):
+        url = el.get("href") if el.tag != "meta" else (el.get("content") if el.get("property") == "og:url" else None)
+        if el.tag == "link" and (el.get("rel") or "").lower() != "canonical":
+            continue
+        match = re.match(r"^\s*https?://([^/:?#\s]+)", url or "", re.IGNORECASE)
+        if match:
+            return match.group(1).lower()
+    return f"frame:{article.signature}" if article.signature else ""
+
+
+def _hiding_selectors(root) -> frozenset[str]:
+    """`.class` and `#id` selectors that the page's own `<style>` blocks hide (display:none …)."""
+    found = {f".{name}" for name in _HIDING_CLASSES}
+    for style in root.iter("style"):
+        for selectors, body in _STYLE_RULE.findall(style.text or ""):
+            if _HIDDEN_STYLE.search(body.replace("\n", " ").strip().strip(";").join((";", ";"))):
+                for selector in selectors.split(","):
+                    match = _SIMPLE_SELECTOR.match(selector)
+                    if match:
+                        found.add(match.group(1) + match.group(2))
+    return frozenset(found)
+
+
+def _data_table(table, article: Article) -> bool:
+    """A table of data, not of layout: no table inside it and no article start inside it."""
+    return not any(True for _ in table.iterdescendants("table")) and not any(
+        table in root.iterancestors() for root in article.roots)
+
+
+class _Table:
+    def __init__(self, index: int) -> None:
+        self.index, self.row, self.column = index, 0, 0
+        self.headers: dict[int, str] = {}
 
 
 class _Visible:
     """Accumulates inline text into the current block; a block element or <br> ends it."""
 
-    def __init__(self, parts: Parts) -> None:
+    def __init__(self, parts: Parts, article: Article, hiding: frozenset[str]) -> None:
         self.parts = parts
+        self.article = article
+        self.hiding = hiding
+        self.outside = REGION_CHROME if article.roots else ""
+        self.regions: dict = {}
+        self.seen_article = False
+        self._tables: list[_Table | None] = []
+        self._table_count = 0
         self._buf: list[str] = []
-        self._where: tuple[PartKind, str] = (PartKind.BODY, "")
+        self._where: tuple = (PartKind.BODY, "", "", None)
 
-    def add(self, text: str | None, kind: PartKind, label: str) -> None:
+    def region_of(self, el) -> str:
+        while el is not None:
+            if el in self.regions:
+                return self.regions[el]
+            el = el.getparent()
+        return self.outside
+
+    def _hidden(self, el) -> bool:
+        if el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true":
+            return True
+        if _HIDDEN_STYLE.search(el.get("style") or ""):
+            return True
+        classes = (el.get("class") or "").split()
+        return any(f".{c}" in self.hiding for c in classes) or f"#{el.get('id')}" in self.hiding
+
+    def add(self, text: str | None, where: tuple) -> None:
         if not text:
             return
-        if self._buf and self._where != (kind, label):
+        if self._buf and self._where != where:
             self.flush()
-        self._where = (kind, label)
+        self._where = where
         self._buf.append(text)
 
     def flush(self) -> None:
         text = _collapse("".join(self._buf))
         self._buf = []
         if text:
-            kind, label = self._where
-            self.parts[kind].add(text, label=label)
+            self._emit(text, self._where)
 
-    def element(self, el, kind: PartKind, label: str) -> None:
+    def _emit(self, text: str, where: tuple) -> None:
+        kind, label, region, cell = where
+        if region == REGION_CHROME and kind in (PartKind.BODY, PartKind.TABLE):
+            kind = PartKind.FOOTER if self.seen_article else PartKind.HEADER
+        elif not region and self.article.roots and kind is not PartKind.HIDDEN:
+            self.seen_article = True
+        self.parts[kind].add(text, label=label, cell=cell, region=region)
+
+    def element(self, el, kind: PartKind, label: str, region: str, cell: CellRef | None = None) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else None
-        if tag is None or tag in _DROP:
+        if tag is None:
             return                                   # comments are read separately
+        if self.article.starts_here(el):
+            region = REGION_CHROME if is_chrome_element(el) else ""
+        elif not region and len(el) <= 12 and is_chrome_element(el):
+            region = REGION_CHROME
+        self.regions[el] = region
+        if tag in _DROP:
+            return
         if tag == "input":
             if (el.get("type") or "").lower() == "hidden" and (el.get("value") or "").strip():
-                self.parts[PartKind.HIDDEN].add(f"{el.get('name') or ''}={el.get('value').strip()}",
-                                                label=HTML_HIDDEN_INPUT)
+                self.flush()
+                self._emit(f"{el.get('name') or ''}={el.get('value').strip()}",
+                           (PartKind.HIDDEN, HTML_HIDDEN_INPUT, region, None))
             return
-        hides = kind is not PartKind.HIDDEN and _hidden(el)
+        hides = kind is not PartKind.HIDDEN and self._hidden(el)
         if hides:
             kind, label = PartKind.HIDDEN, HTML_HIDDEN
-        elif tag in _CELLS and kind is PartKind.BODY:
-            kind = PartKind.TABLE
+        if tag == "table":
+            self._table_open(el)
+        elif tag == "tr" and self._tables and self._tables[-1]:
+            self._tables[-1].row += 1
+            self._tables[-1].column = 0
+        elif tag in _CELLS and self._tables and self._tables[-1]:
+            cell = self._cell(el, tag)
+            if kind is PartKind.BODY:
+                kind = PartKind.TABLE
         if tag == "br":
             self.flush()
             return
+        where = (kind, label, region, cell)
         if tag in _PREFORMATTED:
             self.flush()
             for line in el.text_content().splitlines():
-                self.parts[kind].add(line.rstrip(), label=label)
+                if line.strip():
+                    self._emit(line.rstrip(), where)
             return
         block = hides or tag in _BLOCK or tag in _CELLS
         if block:
             self.flush()
-        self.add(el.text, kind, label)
+        self.add(el.text, where)
         for child in el:
-            self.element(child, kind, label)
-            self.add(child.tail, kind, label)
+            self.element(child, kind, label, region, cell)
+            self.add(child.tail, where)
         if block:
             self.flush()
+        if tag == "table":
+            self._tables.pop()
+
+    def _table_open(self, el) -> None:
+        if _data_table(el, self.article):
+            self._table_count += 1
+            self._tables.append(_Table(self._table_count))
+        else:
+            self._tables.append(None)
+
+    def _cell(self, el, tag: str) -> CellRef:
+        table = self._tables[-1]
+        try:
+            span = max(1, min(int(el.get("colspan") or 1), 1000))
+        except ValueError:
+            span = 1
+        column = table.column + 1
+        table.column += span
+        if table.row <= 1 and tag == "th":
+            table.headers[column] = _collapse(el.text_content())
+        return CellRef(table.index, max(table.row, 1), column, table.headers.get(column) if table.row > 1 else None)

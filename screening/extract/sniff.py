@@ -11,6 +11,7 @@ OLE2 workbook named .et a WPS 表格).
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from pathlib import PurePath
@@ -32,6 +33,7 @@ FORMAT_LABELS = {
     "et": "WPS 表格（.et）", "ods": "OpenDocument 电子表格（.ods）", "ots": "OpenDocument 电子表格模板（.ots）",
     "csv": "CSV 表格（.csv）",
     "pdf": "PDF 文件", "txt": "文本文件", "html": "网页（html）", "ofd": "OFD 版式文档（.ofd）",
+    "eml": "电子邮件（.eml）",
     "pptx": "PowerPoint 演示文稿（.pptx）", "ppt": "PowerPoint 97-2003 演示文稿（.ppt）",
     "dps": "WPS 演示文稿（.dps）", "odp": "OpenDocument 演示文稿（.odp）",
     "png": "PNG 图片", "jpg": "JPEG 图片", "gif": "GIF 图片", "tif": "TIFF 图片", "bmp": "BMP 图片",
@@ -119,6 +121,8 @@ def _family(data: bytes, ext: str) -> str:
             return fmt
     if data.startswith(b"BM") and data[6:10] == bytes(4) and len(data) >= 26:   # BITMAPFILEHEADER
         return "bmp"
+    if ext == ".eml" or looks_like_mail(data):
+        return "eml"
     if ext in _BINARY_EXTS:
         raise UnreadableDocument("corrupt", f"文件扩展名为 {ext}，但内容不是有效的{label(ext[1:])}")
     if ext in HTML_EXTS or (ext not in TEXT_EXTS and looks_like_html(data)):
@@ -198,3 +202,14 @@ def looks_like_html(data: bytes) -> bool:
     if head.startswith(b"<?xml"):
         return b"<html" in head
     return head.startswith(_HTML_STARTS)
+
+
+_MAIL_HEADER = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]{1,40}:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){2,}")
+
+
+def looks_like_mail(data: bytes) -> bool:
+    """A MIME mail without its .eml name: it opens with header lines, one of them MIME-Version."""
+    head = data[:8192]
+    block = _MAIL_HEADER.match(head)
+    return bool(block) and re.search(rb"(?im)^mime-version:", block.group(0)) is not None
+

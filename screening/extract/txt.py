@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from screening.errors import UnreadableDocument
+from screening.extract import base64_blocks
 from screening.extract.common import Limits, Parts, make_document
 from screening.types import Document, PartKind
 
@@ -35,9 +36,13 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
         text = text[:-2] if text.endswith("\r\n") else text[:-1]
     parts = Parts(keep_blank=True)          # block N is line N
     body = parts[PartKind.BODY]
-    for line in _LINE_BREAK.split(text):
-        body.add(line)
-    return make_document(data, name, "txt", parts)
+    lines = _LINE_BREAK.split(text)
+    encoded = base64_blocks.find_blocks(lines)
+    masked = {i for first, last in encoded for i in range(first, last + 1)}
+    for i, line in enumerate(lines):
+        body.add("" if i in masked else line)      # a base64 block is screened decoded, not as text
+    warnings = base64_blocks.add_decoded(parts, lines, encoded, limits) if encoded else []
+    return make_document(data, name, "txt", parts, warnings=warnings)
 
 
 def decode_text(data: bytes) -> str:

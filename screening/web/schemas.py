@@ -54,6 +54,8 @@ class Location(Open):
     paragraph = fields.Integer(**NULL)
     start = fields.Integer(**NULL)
     end = fields.Integer(**NULL)
+    region = fields.String(validate=validate.OneOf(["chrome"]),
+                           metadata={"description": "chrome: the web page's frame (页面框架), not its article"})
 
 
 class Finding(Open):
@@ -76,6 +78,7 @@ class Report(Open):
     verdict = fields.String(validate=validate.OneOf(["block", "review", "pass"]), required=True, **NULL)
     error = fields.Nested(ErrorBody, required=True, **NULL)
     findings = fields.List(fields.Nested(Finding), required=True)
+    notes = fields.List(fields.String(), metadata={"description": "what was screened and held nothing to report"})
 
 
 # -- cases (SPEC §4) ----------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ import pytest
 from extract_helpers import assert_well_formed, blocks, labelled
 
 from screening.extract import extract_bytes
-from screening.extract.common import HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT
-from screening.types import PartKind
+from screening.extract.common import (HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT, HTML_NOSCRIPT, HTML_SCRIPT,
+                                      HTML_TEMPLATE)
+from screening.types import REGION_CHROME, CellRef, PartKind
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>关于某事的通知</title>
@@ -41,22 +42,33 @@ def doc():
 
 def test_visible_text_one_block_per_block_element(doc):
     assert blocks(doc, PartKind.BODY) == [
-        "首页 > 政府信息公开", "关于进一步做好政府信息公开工作的通知", "各乡镇人民政府， 县级各部门：",
+        "关于进一步做好政府信息公开工作的通知", "各乡镇人民政府， 县级各部门：",
         "现将有关事项通知如下。", "一、提高认识", "二、加强领导", "后台入口", "第一行", "  第二行"]
 
 
-def test_scripts_styles_noscript_and_templates_are_dropped(doc):
+def test_the_navigation_is_the_page_frame_not_the_article(doc):
+    (header,) = [p for p in doc.parts if p.kind is PartKind.HEADER]
+    assert blocks(doc, PartKind.HEADER) == ["首页 > 政府信息公开"]
+    assert {b.region for b in header.blocks} == {REGION_CHROME}
+
+
+def test_styles_are_dropped_scripts_noscript_and_templates_are_hidden_text(doc):
     everything = "\n".join(p.text for p in doc.parts)
-    for dropped in ("password", "color: red", "请启用脚本", "模板内容"):
-        assert dropped not in everything
+    assert "color: red" not in everything
+    hidden = labelled(doc, PartKind.HIDDEN)
+    for text, label in (("account=admin", HTML_SCRIPT), ("password=123456", HTML_SCRIPT),
+                        ("请启用脚本", HTML_NOSCRIPT), ("模板内容", HTML_TEMPLATE)):
+        assert (text, label) in hidden
 
 
-def test_table_cells_are_the_table_part(doc):
+def test_table_cells_are_the_table_part_with_row_column_and_header(doc):
+    (table,) = [p for p in doc.parts if p.kind is PartKind.TABLE]
     assert blocks(doc, PartKind.TABLE) == ["姓名", "电话", "王五", "0834-1234567"]
+    assert [b.cell for b in table.blocks][2:] == [CellRef(1, 2, 1, "姓名"), CellRef(1, 2, 2, "电话")]
 
 
 def test_hidden_elements_fields_and_comments_are_the_hidden_part(doc):
-    assert labelled(doc, PartKind.HIDDEN) == [
+    assert labelled(doc, PartKind.HIDDEN)[:6] == [
         ("隐藏的内部意见", HTML_HIDDEN), ("拟任人选：赵六", HTML_HIDDEN), ("hidden 属性的文字", HTML_HIDDEN),
         ("零字号文字", HTML_HIDDEN), ("token=c2VjcmV0", HTML_HIDDEN_INPUT),
         ("联系人：李四 13800138000", HTML_COMMENT)]       # conditional comments are markup, not content
@@ -91,3 +103,29 @@ def test_declared_entities_are_not_expanded():
 def test_html_is_recognised_without_its_extension():
     doc = extract_bytes("<!doctype html><html><body><p>正文</p></body></html>".encode(), "download")
     assert doc.format == "html"
+
+
+@pytest.mark.parametrize("hiding", [
+    '<style>.yc { color: red; display: none }</style><div class="yc">{}</div>',
+    '<style>#draft{visibility:hidden}</style><div id="draft">{}</div>',
+    '<div aria-hidden="true">{}</div>',
+    '<div class="sr-only">{}</div>',
+    '<div class="d-none">{}</div>',
+])
+def test_text_hidden_by_the_pages_own_styles_or_framework_classes_is_hidden(hiding):
+    page = ("<html><head>" + hiding.split("<div")[0] + "</head><body><div class='content'>"
+            "<p>关于做好2026年春节假期安全生产工作的通知，请各单位认真贯彻落实。</p>"
+            + "<div" + hiding.split("<div", 1)[1].replace("{}", "拟调整的人选名单") + "</div></body></html>")
+    doc = extract_bytes(page.encode(), "a.html")
+    assert ("拟调整的人选名单", HTML_HIDDEN) in labelled(doc, PartKind.HIDDEN)
+    assert "拟调整的人选名单" not in blocks(doc, PartKind.BODY)
+
+
+def test_a_layout_table_holding_the_article_is_not_a_data_table():
+    page = ("<html><body><table><tr><td><div class='nav'>首页</div></td></tr><tr><td class='content'>"
+            "<p>第一段正文，各单位要认真贯彻落实有关要求并按时报送工作情况。</p><p>第二段正文，请于月底前报送。</p>"
+            "<table><tr><th>单位</th></tr><tr><td>某某局</td></tr></table></td></tr></table></body></html>")
+    doc = extract_bytes(page.encode(), "a.html")
+    assert blocks(doc, PartKind.BODY)[:2] == ["第一段正文，各单位要认真贯彻落实有关要求并按时报送工作情况。", "第二段正文，请于月底前报送。"]
+    assert blocks(doc, PartKind.TABLE) == ["单位", "某某局"]
+    assert blocks(doc, PartKind.HEADER) == ["首页"]
