@@ -3,9 +3,11 @@ and the template helpers (labels, China time, colours)."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (current_app, flash, g, redirect, render_template, request, session, url_for)
 from markupsafe import Markup, escape
@@ -155,21 +157,28 @@ def _http_error(exc: HTTPException):
 def back_url() -> str:
     """Where a form goes back to: its `next` field when it is a local path, else the referring page."""
     target = request.form.get("next") or request.referrer or ""
-    return target if _local(target) else home_url()
-
-
-def _local(target: str) -> bool:
-    if not target:
-        return False
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return True
     host = request.host_url.rstrip("/")
-    return target.startswith(host + "/")
+    if target.startswith(host + "/"):
+        target = target[len(host):]
+    return local_path(target) or home_url()
+
+
+# Browsers drop tabs and newlines from a URL and read a backslash as a slash, so `/\t/evil.example`
+# and `/\\evil.example` leave the site; a newline would also split the Location header.
+_NOT_IN_A_LOCAL_PATH = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site (`/cases/3?x=1#f-2`), else None: never a scheme, a
+    host, a protocol-relative `//host`, a backslash, whitespace or a control character."""
+    if not target or not target.startswith("/") or target.startswith("//") or _NOT_IN_A_LOCAL_PATH.search(target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def safe_next(target: str | None, default: str) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") \
-        and "\\" not in target else default
+    return local_path(target) or default
 
 
 def not_found(message: str = "页面不存在") -> NotFound:
