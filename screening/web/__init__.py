@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from screening.review import accounts
 from screening.review.config import ReviewConfig, load_or_create_key_file
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config.setdefault(key, value)
 
     app = Flask(__name__, instance_path=str(instance))
+    app.url_map.converters["int"] = RowId
     app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if config.get("PROXY_COUNT"):
@@ -73,6 +75,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)    # after flask-smorest's own handlers, which it replaces
     _register_ui(app)
     return app
+
+
+class RowId(IntegerConverter):
+    """`<int:…>` in every route: a database id, an INTEGER column on PostgreSQL, so at most 2³¹−1 (a
+    larger one is a 404, not an OverflowError or out-of-range error of the database driver)."""
+
+    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _build_state(app: Flask) -> WebState:

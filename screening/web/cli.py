@@ -93,7 +93,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def load_config(self) -> None:
             for key, value in {
                 "bind": f"{args.host}:{args.port}", "workers": workers, "threads": args.threads,
-                "worker_class": "gthread", "timeout": args.timeout, "graceful_timeout": 30,
+                "worker_class": "screening.web.server.ApiErrorsWorker", "timeout": args.timeout, "graceful_timeout": 30,
                 "preload_app": True, "accesslog": "-", "errorlog": "-", "proc_name": "screening",
                 "limit_request_line": 8190, "control_socket_disable": True,
             }.items():
