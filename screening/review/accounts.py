@@ -1,4 +1,7 @@
-"""Units, departments, users, passwords (scrypt), lockout, personal tokens and system API keys.
+"""Units, departments, users, passwords (scrypt), personal tokens and system API keys.
+
+There is no account lockout: locking a named account after failures lets anyone lock anyone out and
+tells which names exist. Guessing is slowed per client instead (the web layer's login limit).
 
 Secrets (tokens, keys) are random, shown once, and stored as their SHA-256; passwords are stored as
 scrypt hashes. Each function that changes something is one audited transaction."""
@@ -22,8 +25,6 @@ from screening.review.models import ApiKey, Department, PersonalToken, Unit, Use
 from screening.review.tx import transaction
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 TOKEN_PREFIX, KEY_PREFIX = "sst_", "ssk_"
 
 
@@ -45,7 +46,7 @@ def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
 
 def verify_password(password: str, stored: str | None) -> bool:
     if not stored:
-        hash_password("timing-equalizer", n=2**14)   # do comparable work when there is no hash
+        hash_password("timing-equalizer")   # the same work as a real check: no timing tells a name exists
         return False
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
@@ -204,31 +205,21 @@ def list_users(db: Database) -> list[UserInfo]:
 
 
 def login(db: Database, name: str, password: str, *, now: datetime | None = None) -> UserInfo:
-    """Check a password. After MAX_FAILED_LOGINS failures the account is locked for LOCKOUT."""
+    """Check a password: one answer for an unknown name, an inactive account and a wrong password."""
     now = now or utcnow()
-    outcome: str
+    info: UserInfo | None = None
     with transaction(db, now) as tx:
         user = tx.session.execute(sa.select(User).where(User.name == name)).scalar_one_or_none()
         if user is None or not user.active:
             verify_password(password, None)
-            outcome = "invalid"
-        elif user.locked_until is not None and user.locked_until > now:
-            outcome = "locked"
         elif verify_password(password, user.password_hash):
             user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
             info = UserInfo.of(user)
-            outcome = "ok"
         else:
             user.failed_logins += 1
-            outcome = "invalid"
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.failed_logins, user.locked_until = 0, now + LOCKOUT
-                tx.record("user.locked", user, user=name, minutes=int(LOCKOUT.total_seconds() // 60))
-    if outcome == "ok":
-        return info
-    if outcome == "locked":
-        raise AuthError("locked", "登录失败次数过多，账号已暂时锁定，请稍后再试")
-    raise AuthError("invalid_credentials", "用户名或密码错误")
+    if info is None:
+        raise AuthError("invalid_credentials", "用户名或密码错误")
+    return info
 
 
 # -- personal tokens ---------------------------------------------------------------------------------

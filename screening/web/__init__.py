@@ -27,6 +27,7 @@ from screening.review.config import ReviewConfig, load_or_create_key_file
 from screening.review.service import ReviewService
 from screening.web import actions, errors, rest, settings
 from screening.web.auth import rate_key
+from screening.web.headers import SessionInterface, security_headers
 from screening.web.jobs import LocalJobs, RQJobs, Sealer
 from screening.web.state import EXTENSION, WebState
 from screening.web.webhooks import Dispatcher, Registry, WebhookNotifier, Webhooks
@@ -62,7 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         n = int(config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    app.session_interface = SessionInterface()
     app.extensions[EXTENSION] = _build_state(app)
+    app.after_request(security_headers)
     app.after_request(_api_headers)   # before the limiter's: after_request functions run last-first
     csrf = CSRFProtect(app)
     limiter = Limiter(rate_key, app=app, storage_uri=config.get("REDIS_URL") or "memory://",
@@ -74,7 +77,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         limiter.limit(lambda: current_app.config["RATE_LIMIT"])(bp)
     errors.register(app)    # after flask-smorest's own handlers, which it replaces
     _register_ui(app)
+    _limit_login(app, limiter)
     return app
+
+
+def _limit_login(app: Flask, limiter: Limiter) -> None:
+    """Failed logins are limited per client address (`LOGIN_RATE_LIMIT`), never by locking the
+    account: a successful login costs nothing, and the refusal is the same whatever the name."""
+    view = app.view_functions.get("ui.login")
+    if view is None:
+        return
+    app.view_functions["ui.login"] = limiter.limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=lambda: f"login:{request.remote_addr}",
+        methods=["POST"], deduct_when=lambda response: response.status_code == 401,
+        error_message="登录失败次数过多，请稍后再试")(view)
 
 
 class RowId(IntegerConverter):
@@ -122,9 +138,6 @@ def _build_state(app: Flask) -> WebState:
 def _api_headers(response):
     """Runs after Flask-Limiter's headers: `Retry-After` only where it means something (a 429, or a
     job to poll again, `g.retry_after`), not on every response as the limiter sets it."""
-    if request.path.startswith(errors.API_PREFIX) and not request.path.startswith("/api/v1/docs"):
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.status_code != 429:
         retry = g.get("retry_after")
         if retry is not None:

@@ -10,7 +10,8 @@
 | `MAX_CONTENT_LENGTH`| `SCREENING_MAX_UPLOAD_BYTES` | 50 MiB (larger uploads answer 413)        |
 | `SYNC_MAX_BYTES`    | `SCREENING_SYNC_MAX_BYTES`   | 2 MiB (larger documents answer 202 + job) |
 | `RATE_LIMIT`        | `SCREENING_RATE_LIMIT`       | `300 per minute` per key, token or user   |
-| `PREFER_HTTPS`      | `SCREENING_PREFER_HTTPS`     | off (on: session cookie `Secure`)         |
+| `LOGIN_RATE_LIMIT`  | `SCREENING_LOGIN_RATE_LIMIT` | `10 per minute; 50 per hour` failed logins per client address |
+| `PREFER_HTTPS`      | `SCREENING_PREFER_HTTPS`     | off (on: session cookie always `Secure`; it is anyway for https requests) |
 | `PROXY_COUNT`       | `SCREENING_PROXY_COUNT`      | 0 (reverse proxies in front, for ProxyFix) |
 | `CLASSIFIER`        | `SCREENING_CLASSIFIER`       | on (off: rules and structure checks only) |
 | `JOB_WORKERS`       | `SCREENING_JOB_WORKERS`      | 2 threads for the local job pool          |
@@ -43,6 +44,7 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "MAX_CONTENT_LENGTH": ("SCREENING_MAX_UPLOAD_BYTES", int, 50 * MIB),
     "SYNC_MAX_BYTES": ("SCREENING_SYNC_MAX_BYTES", int, 2 * MIB),
     "RATE_LIMIT": ("SCREENING_RATE_LIMIT", str, "300 per minute"),
+    "LOGIN_RATE_LIMIT": ("SCREENING_LOGIN_RATE_LIMIT", str, "10 per minute; 50 per hour"),
     "PREFER_HTTPS": ("SCREENING_PREFER_HTTPS", _flag, False),
     "PROXY_COUNT": ("SCREENING_PROXY_COUNT", int, 0),
     "CLASSIFIER": ("SCREENING_CLASSIFIER", _flag, True),

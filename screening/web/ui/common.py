@@ -149,7 +149,7 @@ def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
     messages = {400: "请求有误（表单可能已过期，请刷新页面后重试）", 403: "无权访问", 404: "页面不存在",
-                405: "不支持该操作", 413: "上传的文件过大"}
+                405: "不支持该操作", 413: "上传的文件过大", 429: "尝试过于频繁，请稍后再试"}
     return render_template("ui/error.html", title=messages.get(exc.code, "出错了"),
                            message=messages.get(exc.code, exc.description), status=exc.code), exc.code
 
