@@ -72,9 +72,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                       key_prefix="screening-rl", default_limits=[])
     app.extensions[EXTENSION].limiter = limiter
     rest.init_api(app)
+    api_limit = limiter.shared_limit(lambda: current_app.config["RATE_LIMIT"], scope="api")
     for bp in rest.blueprints():
         csrf.exempt(bp)
-        limiter.limit(lambda: current_app.config["RATE_LIMIT"])(bp)
+        api_limit(bp)           # one budget per key, token or user across every endpoint
     errors.register(app)    # after flask-smorest's own handlers, which it replaces
     _register_ui(app)
     _limit_login(app, limiter)
