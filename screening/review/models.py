@@ -96,6 +96,17 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # revocation: a web session carries the epoch it was made in; logout, a password change, a reset
+    # and a deactivation move it on, so every session made before no longer counts (0004)
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # an administrator of every unit (the first one, made by `screening bootstrap`); other
+    # administrators manage their own unit only
+    deployment_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # who gave this account its current role, and when; a secrecy officer may confirm it (0004)
+    provisioned_by_id: Mapped[int | None] = mapped_column()
+    provisioned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provision_confirmed_by_id: Mapped[int | None] = mapped_column()
+    provision_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unit: Mapped[Unit] = relationship()
     department: Mapped[Department | None] = relationship()
 
@@ -116,6 +127,7 @@ class PersonalToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user: Mapped[User] = relationship()
 
 
@@ -131,6 +143,8 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the unit whose cases the key may read and whose events it gets; None: deployment-wide (0004)
+    unit_id: Mapped[int | None] = mapped_column(index=True)
 
     @property
     def scope_list(self) -> tuple[str, ...]:
@@ -346,3 +360,32 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Webhook(Base):
+    """A system's webhook (0004): one per API key; the signing secret is sealed with the store's key."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(sa.ForeignKey("api_keys.id"), unique=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    secret_sealed: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Job(Base):
+    """A large upload answered 202 (0004): the file is in the encrypted store and this row is
+    committed before the answer, so a restart resumes it; params and result are sealed."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    blob_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    params_sealed: Mapped[str] = mapped_column(sa.Text)
+    result_status: Mapped[int | None] = mapped_column()
+    result_sealed: Mapped[str | None] = mapped_column(sa.Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -136,7 +136,8 @@ def _first_admin(db: Database, name: str, unit: str) -> None:
         print(f"已有管理员账号（{admins[0].name}），未再创建")
         return
     password = _password()
-    accounts.add_user(db, name, role=Role.ADMIN, unit=unit, password=password, display_name="系统管理员")
+    accounts.add_user(db, name, role=Role.ADMIN, unit=unit, password=password, display_name="系统管理员",
+                      deployment_admin=True)     # the first administrator manages every unit
     print("已创建首个管理员账号。密码仅显示这一次，请登录后立即修改：")
     print(f"  用户名：{name}")
     print(f"  密码：{password}")

@@ -63,7 +63,7 @@ def get_webhook():
 @request_body(bp, json=WebhookIn, description="接收案件审发（case.approved）与退回（case.returned）通知的地址")
 @responds(bp, 200, Webhook, "已登记；secret（HMAC-SHA256 签名密钥）仅此一次返回",
           errors=(400, 401, 403, 415, 422, 429))
-@require_system("cases:read")
+@require_system("cases:write")
 def put_webhook():
     """登记或更换本系统的 Webhook"""
     body = json_body(WebhookIn)
@@ -75,7 +75,7 @@ def put_webhook():
 
 @bp.route("/webhook", methods=["DELETE"])
 @responds(bp, 204, None, "已删除", errors=(401, 403, 404, 429))
-@require_system("cases:read")
+@require_system("cases:write")
 def delete_webhook():
     """删除本系统的 Webhook"""
     if not state().webhooks.registry.delete(principal().key.id):

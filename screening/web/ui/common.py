@@ -9,21 +9,19 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (current_app, flash, g, redirect, render_template, request, session, url_for)
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from screening import labels
-from screening.review import accounts
 from screening.review.enums import DispositionAction, Role, Stage
 from screening.review.errors import Forbidden, NotFound, ReviewError
 from screening.review.lexicon import LexiconScreener
 from screening.review.views import CHINA
 from screening.types import Category, PartKind, Severity
+from screening.web import sessions
 from screening.web.state import EXTENSION, state
 from screening.web.ui import bp
-
-SESSION_KEY = "user_id"      # the API's auth.py reads the same key
 
 # Category colours (highlight background, swatch): one hue per SPEC category, readable on white.
 CATEGORY_COLOURS = {
@@ -84,19 +82,7 @@ def today() -> date:
 
 @bp.before_request
 def _load_user() -> None:
-    g.user = None
-    user_id = session.get(SESSION_KEY)
-    if user_id is None:
-        return
-    try:
-        user = accounts.get_user(db(), int(user_id))
-    except (ReviewError, ValueError, TypeError):
-        session.clear()
-        return
-    if not user.active:
-        session.clear()
-        return
-    g.user = user
+    g.user = sessions.current(db())
 
 
 def login_required(view: Callable) -> Callable:
