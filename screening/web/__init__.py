@@ -28,9 +28,12 @@ from screening.review.service import ReviewService
 from screening.web import actions, errors, rest, settings
 from screening.web.auth import rate_key
 from screening.web.headers import SessionInterface, security_headers
-from screening.web.jobs import LocalJobs, RQJobs, Sealer
+from screening.review.sealing import Sealer
+from screening.web.jobs import LocalJobs, RQJobs
 from screening.web.state import EXTENSION, WebState
-from screening.web.webhooks import Dispatcher, Registry, WebhookNotifier, Webhooks
+from screening.web.webhook_urls import Policy
+from screening.web.webhooks import FILE as WEBHOOK_FILE
+from screening.web.webhooks import SEAL_PURPOSE, Dispatcher, Registry, WebhookNotifier, Webhooks
 
 SESSION_KEY_FILE = "session.key"
 
@@ -120,13 +123,19 @@ def _build_state(app: Flask) -> WebState:
         case = service.case_view(case_id)
         current = case["versions"][-1]
         return {"stage": case["stage"], "title": case["title"], "version": current["number"],
-                "sha256": current["sha256"], "approved_version": case["approved_version"]}
+                "sha256": current["sha256"], "approved_version": case["approved_version"],
+                "unit_id": service.case_unit(case_id)}
 
-    webhooks = Webhooks(Registry(Path(cfg["INSTANCE"]) / "webhooks.json"),
+    notifier = WebhookNotifier(None)  # type: ignore[arg-type]
+    service = ReviewService.from_config(review, engine, notifier=notifier)
+    registry = Registry(service.db, Sealer(review.storage_key(), SEAL_PURPOSE))
+    registry.import_legacy(Path(cfg["INSTANCE"]) / WEBHOOK_FILE)
+    webhooks = Webhooks(registry,
                         Dispatcher(attempts=cfg["WEBHOOK_ATTEMPTS"], backoff=cfg["WEBHOOK_BACKOFF"],
-                                   timeout=cfg["WEBHOOK_TIMEOUT"]),
+                                   timeout=cfg["WEBHOOK_TIMEOUT"],
+                                   policy=Policy.from_config(cfg, cfg.get("WEBHOOK_RESOLVE"))),
                         live_keys=live_keys, describe=describe)
-    service = ReviewService.from_config(review, engine, notifier=WebhookNotifier(webhooks))
+    notifier.webhooks = webhooks
     st = WebState(service=service, engine=engine, jobs=None, webhooks=webhooks)  # type: ignore[arg-type]
     if cfg.get("REDIS_URL"):
         st.jobs = RQJobs(cfg["REDIS_URL"], Sealer(review.storage_key()), ttl=int(cfg["JOB_TTL"]))

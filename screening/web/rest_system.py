@@ -5,6 +5,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
+from screening.web import webhook_urls
 from screening.web.auth import principal, require_scope, require_system
 from screening.web.errors import ApiError
 from screening.web.http import answer, json_body, request_body, responds
@@ -68,6 +69,10 @@ def put_webhook():
     """登记或更换本系统的 Webhook"""
     body = json_body(WebhookIn)
     key = principal().key
+    try:
+        webhook_urls.check(body["url"], state().webhooks.dispatcher.policy)
+    except webhook_urls.RefusedUrl as exc:
+        raise ApiError(422, "webhook_url_refused", f"该 Webhook 地址不予登记：{exc}") from None
     hook = state().webhooks.registry.set(key.id, key.name, body["url"])
     current_app.logger.info("webhook registered for key %s: %s", key.name, body["url"])
     return answer(_hook_view(hook, with_secret=True))
@@ -78,6 +83,7 @@ def put_webhook():
 @require_system("cases:write")
 def delete_webhook():
     """删除本系统的 Webhook"""
-    if not state().webhooks.registry.delete(principal().key.id):
+    key = principal().key
+    if not state().webhooks.registry.delete(key.id, key.name):
         raise ApiError(404, "no_webhook", "本系统尚未登记 Webhook")
     return "", 204

@@ -19,6 +19,10 @@
 | `WEBHOOK_ATTEMPTS`  | `SCREENING_WEBHOOK_ATTEMPTS` | 6 deliveries at most                      |
 | `WEBHOOK_BACKOFF`   | `SCREENING_WEBHOOK_BACKOFF`  | 5 s, doubled after each failed attempt    |
 | `WEBHOOK_TIMEOUT`   | `SCREENING_WEBHOOK_TIMEOUT`  | 10 s per delivery                         |
+| `WEBHOOK_ALLOW_HTTP`| `SCREENING_WEBHOOK_ALLOW_HTTP` | off: webhooks only over https           |
+| `WEBHOOK_ALLOWED_HOSTS` | `SCREENING_WEBHOOK_ALLOWED_HOSTS` | none: any public host; else only these (comma-separated) |
+| `WEBHOOK_RESOLVE`   | (code only)                  | the DNS resolver `(host, port) -> [ip]` the webhook checks use (default: the system's) |
+| `WEBHOOK_ALLOWED_NETWORKS` | `SCREENING_WEBHOOK_ALLOWED_NETWORKS` | none: public addresses only; else also these CIDRs (an internal receiver) |
 """
 from __future__ import annotations
 
@@ -53,6 +57,9 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "WEBHOOK_ATTEMPTS": ("SCREENING_WEBHOOK_ATTEMPTS", int, 6),
     "WEBHOOK_BACKOFF": ("SCREENING_WEBHOOK_BACKOFF", float, 5.0),
     "WEBHOOK_TIMEOUT": ("SCREENING_WEBHOOK_TIMEOUT", float, 10.0),
+    "WEBHOOK_ALLOW_HTTP": ("SCREENING_WEBHOOK_ALLOW_HTTP", _flag, False),
+    "WEBHOOK_ALLOWED_HOSTS": ("SCREENING_WEBHOOK_ALLOWED_HOSTS", str, ""),
+    "WEBHOOK_ALLOWED_NETWORKS": ("SCREENING_WEBHOOK_ALLOWED_NETWORKS", str, ""),
 }
 
 
