@@ -60,6 +60,41 @@ class StrEnumType(sa.types.TypeDecorator):
         return None if value is None else self.enum(value)
 
 
+SEALED_PREFIX = "enc1:"
+FINDINGS_PURPOSE = b"screening.review.findings/1"
+
+
+def use_sealer(engine: sa.Engine, sealer: Any) -> None:
+    """Seal `SealedText` columns of this engine with `sealer` (the file store's derived key)."""
+    engine.dialect.screening_sealer = sealer  # type: ignore[attr-defined]
+
+
+class SealedText(sa.types.TypeDecorator):
+    """Text encrypted at rest (AES-256-GCM under a key derived from the file store's key): what a
+    finding flagged — an ID number, a password, a marking — never lies in the database in the clear.
+    The engine's sealer is set by `use_sealer` (the review service does it); rows written before
+    sealing existed are still read."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def _sealer(self, dialect: Any) -> Any:
+        sealer = getattr(dialect, "screening_sealer", None)
+        if sealer is None:
+            raise RuntimeError("finding texts are sealed: call models.use_sealer(engine, store.sealer(...)) first")
+        return sealer
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return SEALED_PREFIX + self._sealer(dialect).seal_text(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        if value is None or not value.startswith(SEALED_PREFIX):
+            return value
+        return self._sealer(dialect).open_text(value[len(SEALED_PREFIX):])
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING)
 
@@ -273,7 +308,7 @@ class Finding(Base):
     subtype: Mapped[str | None] = mapped_column(sa.String(64))
     severity: Mapped[str] = mapped_column(sa.String(16))
     source: Mapped[str] = mapped_column(sa.String(16))
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(SealedText())          # sealed at rest (issue 13)
     part: Mapped[str] = mapped_column(sa.String(16))
     page: Mapped[int | None] = mapped_column()
     paragraph: Mapped[int | None] = mapped_column()

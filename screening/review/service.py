@@ -35,6 +35,8 @@ from screening.review.enums import (
 )
 from screening.review.errors import Conflict, Forbidden, Invalid, NotFound, Unreadable
 from screening.review.models import (
+    FINDINGS_PURPOSE,
+    use_sealer,
     Case,
     Department,
     Disposition,
@@ -84,6 +86,7 @@ class ReviewService:
         self.db = db
         self.engine = engine
         self.store = store
+        use_sealer(db.engine, store.sealer(FINDINGS_PURPOSE))   # finding texts sealed at rest
         self._extract = extract
         self.calendar = calendar if calendar is not None else WorkCalendar()
         self.notifier = notifier if notifier is not None else InAppNotifier()

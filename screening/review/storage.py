@@ -15,6 +15,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from screening.review.sealing import Sealer
+
 MAGIC = b"SCRB1\n"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -29,6 +31,11 @@ class BlobStore:
             raise ValueError("the storage key must be 32 bytes")
         self.root = Path(root)
         self._aead = AESGCM(key)
+        self._key = key
+
+    def sealer(self, purpose: bytes) -> Sealer:
+        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
+        return Sealer(self._key, purpose)
 
     def path(self, sha256: str) -> Path:
         if not _HEX64.fullmatch(sha256):
