@@ -1,4 +1,16 @@
-"""Units, departments, users, passwords (scrypt), lockout, personal tokens and system API keys.
+"""Units, departments, users, passwords (scrypt), personal tokens and system API keys.
+
+There is no account lockout: locking a named account after failures lets anyone lock anyone out and
+tells which names exist. Guessing is slowed per client instead (the web layer's login limit).
+
+Who may change an account (`by`, the acting user's id; None for the operator at the command line,
+recorded as `system` with `via: "cli"`): an administrator, for accounts of their own unit only; a
+deployment administrator (`deployment_admin`, made by `screening bootstrap`) for every unit; a user
+for their own password. Every change records its real actor. A reset, a deactivation and a role
+change revoke the account's web sessions (`session_epoch`) and personal tokens; logout and a
+password change revoke its sessions. Who gave an account its role, and when, is kept
+(`provisioned_by_id/at`) for the clearance's multi-person check; a secrecy officer of the unit may
+confirm it (`confirm_account`).
 
 Secrets (tokens, keys) are random, shown once, and stored as their SHA-256; passwords are stored as
 scrypt hashes. Each function that changes something is one audited transaction."""
@@ -17,14 +29,13 @@ from sqlalchemy.orm import Session
 
 from screening.review.db import Database
 from screening.review.enums import SCOPES, Role
-from screening.review.errors import AuthError, Invalid, NotFound
+from screening.review.errors import AuthError, Forbidden, Invalid, NotFound
 from screening.review.models import ApiKey, Department, PersonalToken, Unit, User
 from screening.review.tx import transaction
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 TOKEN_PREFIX, KEY_PREFIX = "sst_", "ssk_"
+TOKEN_LIFETIME = timedelta(days=90)      # a personal token's default validity
 
 
 def utcnow() -> datetime:
@@ -45,7 +56,7 @@ def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
 
 def verify_password(password: str, stored: str | None) -> bool:
     if not stored:
-        hash_password("timing-equalizer", n=2**14)   # do comparable work when there is no hash
+        hash_password("timing-equalizer")   # the same work as a real check: no timing tells a name exists
         return False
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
@@ -75,11 +86,14 @@ class UserInfo:
     department_id: int | None
     department: str | None
     active: bool
+    session_epoch: int = 0
+    deployment_admin: bool = False
 
     @classmethod
     def of(cls, user: User) -> UserInfo:
         return cls(user.id, user.name, user.label, user.role, user.unit_id, user.unit.name,
-                   user.department_id, user.department.name if user.department else None, user.active)
+                   user.department_id, user.department.name if user.department else None, user.active,
+                   user.session_epoch or 0, bool(user.deployment_admin))
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "display_name": self.display_name,
@@ -103,6 +117,8 @@ class ApiKeyInfo:
     scopes: tuple[str, ...]
     created_at: datetime
     revoked_at: datetime | None
+    unit_id: int | None = None           # None: deployment-wide
+    unit: str | None = None
 
     def allows(self, scope: str) -> bool:
         return self.revoked_at is None and scope in self.scopes
@@ -142,10 +158,53 @@ def find_user(session: Session, name: str) -> User:
     return user
 
 
+def _actor(session: Session, by: int | None) -> User | None:
+    """The acting user (None: the operator at the command line)."""
+    if by is None:
+        return None
+    actor = session.get(User, by)
+    if actor is None or not actor.active:
+        raise Forbidden("forbidden", "操作者账号不存在或已停用")
+    return actor
+
+
+def _admin_of(session: Session, by: int | None, unit_id: int) -> User | None:
+    """The administrator acting on an account of `unit_id`: refused unless it is their unit or they
+    administer the whole deployment."""
+    actor = _actor(session, by)
+    if actor is None:
+        return None
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("admin_required", "只有系统管理员可以管理账号")
+    if not actor.deployment_admin and actor.unit_id != unit_id:
+        raise Forbidden("other_unit", "只能管理本单位的账号")
+    return actor
+
+
+def _record(tx, action: str, actor: User | None, **payload) -> None:
+    if actor is None:
+        payload["via"] = "cli"
+    tx.record(action, actor, **payload)
+
+
+def _revoke_access(session: Session, user: User, now: datetime, *, tokens: bool) -> int:
+    """End every web session of `user` (and revoke their personal tokens): the number revoked."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    if not tokens:
+        return 0
+    live = session.execute(sa.select(PersonalToken).where(PersonalToken.user_id == user.id,
+                                                          PersonalToken.revoked_at.is_(None))).scalars().all()
+    for token in live:
+        token.revoked_at = now
+    return len(live)
+
+
 def add_user(db: Database, name: str, *, role: Role | str, unit: str, department: str | None = None,
              password: str | None = None, display_name: str = "", email: str | None = None,
-             now: datetime | None = None) -> UserInfo:
-    """Create a user; the unit and department are created when missing (SPEC §2)."""
+             now: datetime | None = None, by: int | None = None,
+             deployment_admin: bool = False) -> UserInfo:
+    """Create a user; the unit and department are created when missing (SPEC §2). An administrator
+    creates accounts in their own unit only."""
     now = now or utcnow()
     name = name.strip()
     if not name:
@@ -158,36 +217,111 @@ def add_user(db: Database, name: str, *, role: Role | str, unit: str, department
         raise Invalid("department_required", "承办部门负责人必须指定部门")
     if role is Role.DRAFTER and not department:
         raise Invalid("department_required", "承办人必须指定部门")
+    if deployment_admin and role is not Role.ADMIN:
+        raise Invalid("invalid_role", "只有系统管理员可以管理全部单位")
     password_hash = hash_password(password) if password else None
     with transaction(db, now) as tx:
         s = tx.session
+        actor = _actor(s, by)
+        if actor is not None and not actor.deployment_admin:
+            if actor.role is not Role.ADMIN:
+                raise Forbidden("admin_required", "只有系统管理员可以管理账号")
+            if unit.strip() != actor.unit.name:
+                raise Forbidden("other_unit", "只能在本单位创建账号")
+        if deployment_admin and actor is not None and not actor.deployment_admin:
+            raise Forbidden("deployment_admin_required", "只有管理全部单位的管理员可以授予该权限")
         if s.execute(sa.select(User.id).where(User.name == name)).first():
             raise Invalid("user_exists", f"用户 {name} 已存在")
         unit_row = ensure_unit(s, unit, now)
         dept_row = ensure_department(s, unit_row, department, now) if department else None
         user = User(name=name, display_name=display_name, role=role, unit_id=unit_row.id,
                     department_id=dept_row.id if dept_row else None, email=email,
-                    password_hash=password_hash, created_at=now)
+                    password_hash=password_hash, created_at=now, deployment_admin=deployment_admin,
+                    provisioned_by_id=actor.id if actor else None, provisioned_at=now)
         s.add(user)
         s.flush()
-        tx.record("user.add", None, user=name, role=str(role), unit=unit_row.name,
-                  department=dept_row.name if dept_row else None, password=bool(password))
+        _record(tx, "user.add", actor, user=name, role=str(role), unit=unit_row.name,
+                department=dept_row.name if dept_row else None, password=bool(password),
+                deployment_admin=deployment_admin)
         return UserInfo.of(user)
 
 
-def set_password(db: Database, name: str, password: str, *, now: datetime | None = None) -> None:
+def set_password(db: Database, name: str, password: str, *, now: datetime | None = None,
+                 by: int | None = None) -> None:
+    """A user's own change (`by` is that user: their other sessions end) or an administrator's reset
+    (every session and personal token of the account is revoked)."""
     password_hash = hash_password(password)
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
+        own = by is not None and by == user.id
+        actor = user if own else _admin_of(tx.session, by, user.unit_id)
         user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
-        tx.record("user.password", user, user=name)
+        revoked = _revoke_access(tx.session, user, tx.now, tokens=not own)
+        _record(tx, "user.password" if own else "user.password_reset", actor, user=name,
+                tokens_revoked=revoked)
 
 
-def set_active(db: Database, name: str, active: bool, *, now: datetime | None = None) -> None:
+def set_active(db: Database, name: str, active: bool, *, now: datetime | None = None,
+               by: int | None = None) -> None:
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
+        actor = _admin_of(tx.session, by, user.unit_id)
+        if actor is not None and actor.id == user.id and not active:
+            raise Invalid("self", "不能停用自己的账号")
         user.active = active
-        tx.record("user.activate" if active else "user.deactivate", None, user=name)
+        revoked = 0 if active else _revoke_access(tx.session, user, tx.now, tokens=True)
+        _record(tx, "user.activate" if active else "user.deactivate", actor, user=name,
+                tokens_revoked=revoked)
+
+
+def set_role(db: Database, name: str, role: Role | str, *, department: str | None = None,
+             now: datetime | None = None, by: int | None = None) -> UserInfo:
+    """Give an account another role (within its unit): its sessions and tokens are revoked, and the
+    change counts as a new provisioning for the clearance's multi-person check."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Invalid("invalid_role", f"角色必须是 {', '.join(r.value for r in Role)} 之一") from None
+    with transaction(db, now or utcnow()) as tx:
+        s = tx.session
+        user = find_user(s, name)
+        actor = _admin_of(s, by, user.unit_id)
+        if department:
+            user.department_id = ensure_department(s, user.unit, department, tx.now).id
+        if role in (Role.HEAD, Role.DRAFTER) and user.department_id is None:
+            raise Invalid("department_required", "承办人和承办部门负责人必须指定部门")
+        before = user.role
+        user.role = role
+        user.provisioned_by_id, user.provisioned_at = (actor.id if actor else None), tx.now
+        user.provision_confirmed_by_id = user.provision_confirmed_at = None
+        revoked = _revoke_access(s, user, tx.now, tokens=True)
+        _record(tx, "user.role", actor, user=name, role_before=str(before), role=str(role),
+                tokens_revoked=revoked)
+        return UserInfo.of(user)
+
+
+def confirm_account(db: Database, name: str, *, by: int, now: datetime | None = None) -> None:
+    """A secrecy officer of the account's unit confirms who provisioned it (the second person of the
+    multi-person rule); nobody confirms an account they provisioned themselves."""
+    with transaction(db, now or utcnow()) as tx:
+        user = find_user(tx.session, name)
+        actor = _actor(tx.session, by)
+        if actor is None or actor.role is not Role.SECRECY_OFFICER or actor.unit_id != user.unit_id:
+            raise Forbidden("officer_required", "只有本单位的保密员可以确认账号")
+        if user.provisioned_by_id == actor.id or user.id == actor.id:
+            raise Forbidden("same_person", "不能确认自己开设或自己的账号")
+        user.provision_confirmed_by_id, user.provision_confirmed_at = actor.id, tx.now
+        tx.record("user.confirm", actor, user=name, role=str(user.role))
+
+
+def end_sessions(db: Database, user_id: int, *, now: datetime | None = None) -> None:
+    """Logout: every web session of this user ends (a saved cookie no longer works)."""
+    with transaction(db, now or utcnow()) as tx:
+        user = tx.session.get(User, user_id)
+        if user is None:
+            return
+        _revoke_access(tx.session, user, tx.now, tokens=False)
+        tx.record("user.logout", user, user=user.name)
 
 
 def get_user(db: Database, user_id: int) -> UserInfo:
@@ -198,62 +332,75 @@ def get_user(db: Database, user_id: int) -> UserInfo:
         return UserInfo.of(user)
 
 
-def list_users(db: Database) -> list[UserInfo]:
+def list_users(db: Database, *, by: int | None = None) -> list[UserInfo]:
+    """Every user, or those an administrator `by` manages (their unit, unless deployment-wide)."""
     with db.read() as s:
-        return [UserInfo.of(u) for u in s.execute(sa.select(User).order_by(User.id)).scalars()]
+        q = sa.select(User).order_by(User.id)
+        actor = _actor(s, by)
+        if actor is not None and not actor.deployment_admin:
+            q = q.where(User.unit_id == actor.unit_id)
+        return [UserInfo.of(u) for u in s.execute(q).scalars()]
 
 
 def login(db: Database, name: str, password: str, *, now: datetime | None = None) -> UserInfo:
-    """Check a password. After MAX_FAILED_LOGINS failures the account is locked for LOCKOUT."""
+    """Check a password: one answer for an unknown name, an inactive account and a wrong password."""
     now = now or utcnow()
-    outcome: str
+    info: UserInfo | None = None
     with transaction(db, now) as tx:
         user = tx.session.execute(sa.select(User).where(User.name == name)).scalar_one_or_none()
         if user is None or not user.active:
             verify_password(password, None)
-            outcome = "invalid"
-        elif user.locked_until is not None and user.locked_until > now:
-            outcome = "locked"
         elif verify_password(password, user.password_hash):
             user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
             info = UserInfo.of(user)
-            outcome = "ok"
         else:
             user.failed_logins += 1
-            outcome = "invalid"
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.failed_logins, user.locked_until = 0, now + LOCKOUT
-                tx.record("user.locked", user, user=name, minutes=int(LOCKOUT.total_seconds() // 60))
-    if outcome == "ok":
-        return info
-    if outcome == "locked":
-        raise AuthError("locked", "登录失败次数过多，账号已暂时锁定，请稍后再试")
-    raise AuthError("invalid_credentials", "用户名或密码错误")
+    if info is None:
+        raise AuthError("invalid_credentials", "用户名或密码错误")
+    return info
 
 
 # -- personal tokens ---------------------------------------------------------------------------------
 
-def create_token(db: Database, user_name: str, *, label: str = "",
-                 now: datetime | None = None) -> IssuedSecret:
+def create_token(db: Database, user_name: str, *, label: str = "", now: datetime | None = None,
+                 lifetime: timedelta | None = TOKEN_LIFETIME, by: int | None = None) -> IssuedSecret:
+    """A personal token for `user_name`, valid for `lifetime` (None: until revoked), issued by that
+    user (`by`) or at the command line."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, user_name)
+        actor = _actor(tx.session, by)
+        if actor is not None and actor.id != user.id:
+            raise Forbidden("forbidden", "只能为自己签发个人令牌")
+        expires = tx.now + lifetime if lifetime is not None else None
         token = PersonalToken(user_id=user.id, label=label, prefix=secret[:10],
-                              token_hash=secret_hash(secret), created_at=tx.now)
+                              token_hash=secret_hash(secret), created_at=tx.now, expires_at=expires)
         tx.session.add(token)
         tx.session.flush()
-        tx.record("token.create", None, user=user.name, token_id=token.id, prefix=token.prefix)
+        _record(tx, "token.create", actor, user=user.name, token_id=token.id, prefix=token.prefix,
+                expires_at=expires.isoformat() if expires else None)
         return IssuedSecret(token.id, user.name, secret)
 
 
-def revoke_token(db: Database, token_id: int, *, now: datetime | None = None) -> None:
+def list_tokens(db: Database, user_id: int) -> list[PersonalToken]:
+    """A user's own personal tokens, newest first."""
+    with db.read() as s:
+        return list(s.execute(sa.select(PersonalToken).where(PersonalToken.user_id == user_id)
+                              .order_by(PersonalToken.id.desc())).scalars())
+
+
+def revoke_token(db: Database, token_id: int, *, now: datetime | None = None, by: int | None = None) -> None:
+    """Revoke a personal token: its owner (`by`), an administrator of the owner's unit, or the CLI."""
     with transaction(db, now or utcnow()) as tx:
         token = tx.session.get(PersonalToken, token_id)
         if token is None:
             raise NotFound("no_such_token", f"令牌 {token_id} 不存在")
+        actor = _actor(tx.session, by)
+        if actor is not None and actor.id != token.user_id:
+            _admin_of(tx.session, by, token.user.unit_id)
         if token.revoked_at is None:
             token.revoked_at = tx.now
-            tx.record("token.revoke", None, user=token.user.name, token_id=token.id)
+            _record(tx, "token.revoke", actor, user=token.user.name, token_id=token.id)
 
 
 def user_for_token(db: Database, secret: str, *, now: datetime | None = None) -> UserInfo | None:
@@ -264,6 +411,8 @@ def user_for_token(db: Database, secret: str, *, now: datetime | None = None) ->
         token = tx.session.execute(sa.select(PersonalToken).where(
             PersonalToken.token_hash == secret_hash(secret))).scalar_one_or_none()
         if token is None or token.revoked_at is not None or not token.user.active:
+            return None
+        if token.expires_at is not None and token.expires_at <= tx.now:
             return None
         token.last_used_at = tx.now
         return UserInfo.of(token.user)
@@ -280,34 +429,54 @@ def parse_scopes(scopes: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def create_api_key(db: Database, name: str, scopes: str | Iterable[str], *,
-                   now: datetime | None = None) -> IssuedSecret:
+def create_api_key(db: Database, name: str, scopes: str | Iterable[str], *, unit: str | None = None,
+                   now: datetime | None = None, by: int | None = None) -> IssuedSecret:
+    """A system key, tied to `unit` (it reads that unit's cases and gets its events) or, with
+    `unit=None`, deployment-wide: only the command line or a deployment administrator makes those;
+    a unit's administrator makes keys of their own unit."""
     scope_list = parse_scopes(scopes)
     name = name.strip()
     if not name:
         raise Invalid("invalid_name", "API 密钥名称不能为空")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction(db, now or utcnow()) as tx:
-        if tx.session.execute(sa.select(ApiKey.id).where(ApiKey.name == name)).first():
+        s = tx.session
+        unit_row = None
+        if unit is not None and unit.strip():
+            unit_row = s.execute(sa.select(Unit).where(Unit.name == unit.strip())).scalar_one_or_none()
+            if unit_row is None:
+                raise NotFound("no_such_unit", f"单位“{unit}”不存在")
+        actor = _actor(s, by)
+        if actor is not None:
+            if unit_row is None and not actor.deployment_admin:
+                raise Forbidden("deployment_admin_required", "只有管理全部单位的管理员可以创建全部署范围的密钥")
+            _admin_of(s, by, unit_row.id if unit_row is not None else actor.unit_id)
+        if s.execute(sa.select(ApiKey.id).where(ApiKey.name == name)).first():
             raise Invalid("key_exists", f"名为 {name} 的 API 密钥已存在（如需更换，请先吊销）")
         key = ApiKey(name=name, prefix=secret[:10], key_hash=secret_hash(secret),
-                     scopes=",".join(scope_list), created_at=tx.now)
-        tx.session.add(key)
-        tx.session.flush()
-        tx.record("apikey.create", None, name=name, key_id=key.id, scopes=list(scope_list),
-                  prefix=key.prefix)
+                     scopes=",".join(scope_list), created_at=tx.now,
+                     unit_id=unit_row.id if unit_row is not None else None)
+        s.add(key)
+        s.flush()
+        _record(tx, "apikey.create", actor, name=name, key_id=key.id, scopes=list(scope_list),
+                prefix=key.prefix, unit=unit_row.name if unit_row is not None else None)
         return IssuedSecret(key.id, name, secret)
 
 
-def revoke_api_key(db: Database, name: str, *, now: datetime | None = None) -> None:
+def revoke_api_key(db: Database, name: str, *, now: datetime | None = None, by: int | None = None) -> None:
     """Revoke the key named `name`; its name is freed for a new key."""
     with transaction(db, now or utcnow()) as tx:
         key = tx.session.execute(sa.select(ApiKey).where(ApiKey.name == name)).scalar_one_or_none()
         if key is None:
             raise NotFound("no_such_key", f"API 密钥 {name} 不存在")
+        actor = _actor(tx.session, by)
+        if actor is not None:
+            if key.unit_id is None and not actor.deployment_admin:
+                raise Forbidden("deployment_admin_required", "只有管理全部单位的管理员可以吊销全部署范围的密钥")
+            _admin_of(tx.session, by, key.unit_id if key.unit_id is not None else actor.unit_id)
         key.revoked_at = tx.now
         key.name = f"{name}#revoked-{key.id}"
-        tx.record("apikey.revoke", None, name=name, key_id=key.id)
+        _record(tx, "apikey.revoke", actor, name=name, key_id=key.id)
 
 
 def api_key_for(db: Database, secret: str, *, now: datetime | None = None) -> ApiKeyInfo | None:
@@ -320,13 +489,20 @@ def api_key_for(db: Database, secret: str, *, now: datetime | None = None) -> Ap
         if key is None or key.revoked_at is not None:
             return None
         key.last_used_at = tx.now
-        return _key_info(key)
+        return _key_info(tx.session, key)
 
 
-def list_api_keys(db: Database) -> list[ApiKeyInfo]:
+def list_api_keys(db: Database, *, by: int | None = None) -> list[ApiKeyInfo]:
+    """Every key, or those an administrator `by` manages (their unit's, unless deployment-wide)."""
     with db.read() as s:
-        return [_key_info(k) for k in s.execute(sa.select(ApiKey).order_by(ApiKey.id)).scalars()]
+        q = sa.select(ApiKey).order_by(ApiKey.id)
+        actor = _actor(s, by)
+        if actor is not None and not actor.deployment_admin:
+            q = q.where(ApiKey.unit_id == actor.unit_id)
+        return [_key_info(s, k) for k in s.execute(q).scalars()]
 
 
-def _key_info(key: ApiKey) -> ApiKeyInfo:
-    return ApiKeyInfo(key.id, key.name, key.prefix, key.scope_list, key.created_at, key.revoked_at)
+def _key_info(session: Session, key: ApiKey) -> ApiKeyInfo:
+    unit = session.get(Unit, key.unit_id) if key.unit_id is not None else None
+    return ApiKeyInfo(key.id, key.name, key.prefix, key.scope_list, key.created_at, key.revoked_at,
+                      key.unit_id, unit.name if unit is not None else None)

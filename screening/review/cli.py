@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -38,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--display-name", default="")
     p.add_argument("--email")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    p.add_argument("--deployment-wide", action="store_true",
+                   help="（仅 admin）管理全部单位的管理员；默认只管理本单位")
     p.set_defaults(func=cmd_user_add)
     p = users.add_parser("list", help="列出用户")
     p.set_defaults(func=cmd_user_list)
@@ -47,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = tokens.add_parser("create", help="为用户签发个人令牌")
     p.add_argument("--user", required=True)
     p.add_argument("--label", default="")
+    p.add_argument("--days", type=int, default=accounts.TOKEN_LIFETIME.days,
+                   help=f"有效天数（默认 {accounts.TOKEN_LIFETIME.days}；0 表示直到吊销）")
     p.set_defaults(func=cmd_token_create)
     p = tokens.add_parser("revoke", help="吊销个人令牌")
     p.add_argument("id", type=int)
@@ -57,6 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = keys.add_parser("create", help="创建系统 API 密钥")
     p.add_argument("--name", required=True)
     p.add_argument("--scopes", required=True, help=f"逗号分隔：{','.join(SCOPES)}")
+    p.add_argument("--unit", default=None,
+                   help="所属单位：只能查看该单位的案件、接收该单位的通知；省略则为全部署范围（所有单位）")
     p.set_defaults(func=cmd_apikey_create)
     p = keys.add_parser("revoke", help="吊销系统 API 密钥")
     p.add_argument("name", nargs="?")
@@ -119,7 +125,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
     def run(db: Database) -> int:
         info = accounts.add_user(db, args.name, role=args.role, unit=args.unit, department=args.department,
-                                 password=password, display_name=args.display_name, email=args.email)
+                                 password=password, display_name=args.display_name, email=args.email,
+                                 deployment_admin=args.deployment_wide)
         where = info.unit + (f" / {info.department}" if info.department else "")
         print(f"已创建用户 {info.name}（{info.role.label}，{where}）")
         return 0
@@ -137,7 +144,8 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     def run(db: Database) -> int:
-        issued = accounts.create_token(db, args.user, label=args.label)
+        lifetime = timedelta(days=args.days) if args.days > 0 else None
+        issued = accounts.create_token(db, args.user, label=args.label, lifetime=lifetime)
         print(f"已为 {issued.name} 签发个人令牌（编号 {issued.id}），仅显示这一次，请妥善保存：", file=sys.stderr)
         print(issued.secret)
         return 0
@@ -154,8 +162,10 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 def cmd_apikey_create(args: argparse.Namespace) -> int:
     def run(db: Database) -> int:
-        issued = accounts.create_api_key(db, args.name, args.scopes)
-        print(f"已创建系统 API 密钥 {issued.name}（编号 {issued.id}），仅显示这一次，请妥善保存：", file=sys.stderr)
+        issued = accounts.create_api_key(db, args.name, args.scopes, unit=args.unit)
+        scope = f"单位：{args.unit}" if args.unit else "全部署范围：可查看所有单位的案件"
+        print(f"已创建系统 API 密钥 {issued.name}（编号 {issued.id}，{scope}），仅显示这一次，请妥善保存：",
+              file=sys.stderr)
         print(issued.secret)
         return 0
     return _with_db(run)

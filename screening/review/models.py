@@ -60,6 +60,41 @@ class StrEnumType(sa.types.TypeDecorator):
         return None if value is None else self.enum(value)
 
 
+SEALED_PREFIX = "enc1:"
+FINDINGS_PURPOSE = b"screening.review.findings/1"
+
+
+def use_sealer(engine: sa.Engine, sealer: Any) -> None:
+    """Seal `SealedText` columns of this engine with `sealer` (the file store's derived key)."""
+    engine.dialect.screening_sealer = sealer  # type: ignore[attr-defined]
+
+
+class SealedText(sa.types.TypeDecorator):
+    """Text encrypted at rest (AES-256-GCM under a key derived from the file store's key): what a
+    finding flagged — an ID number, a password, a marking — never lies in the database in the clear.
+    The engine's sealer is set by `use_sealer` (the review service does it); rows written before
+    sealing existed are still read."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def _sealer(self, dialect: Any) -> Any:
+        sealer = getattr(dialect, "screening_sealer", None)
+        if sealer is None:
+            raise RuntimeError("finding texts are sealed: call models.use_sealer(engine, store.sealer(...)) first")
+        return sealer
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return SEALED_PREFIX + self._sealer(dialect).seal_text(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        if value is None or not value.startswith(SEALED_PREFIX):
+            return value
+        return self._sealer(dialect).open_text(value[len(SEALED_PREFIX):])
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING)
 
@@ -96,6 +131,17 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # revocation: a web session carries the epoch it was made in; logout, a password change, a reset
+    # and a deactivation move it on, so every session made before no longer counts (0004)
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # an administrator of every unit (the first one, made by `screening bootstrap`); other
+    # administrators manage their own unit only
+    deployment_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # who gave this account its current role, and when; a secrecy officer may confirm it (0004)
+    provisioned_by_id: Mapped[int | None] = mapped_column()
+    provisioned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provision_confirmed_by_id: Mapped[int | None] = mapped_column()
+    provision_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unit: Mapped[Unit] = relationship()
     department: Mapped[Department | None] = relationship()
 
@@ -116,6 +162,7 @@ class PersonalToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user: Mapped[User] = relationship()
 
 
@@ -131,6 +178,8 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the unit whose cases the key may read and whose events it gets; None: deployment-wide (0004)
+    unit_id: Mapped[int | None] = mapped_column(index=True)
 
     @property
     def scope_list(self) -> tuple[str, ...]:
@@ -259,7 +308,7 @@ class Finding(Base):
     subtype: Mapped[str | None] = mapped_column(sa.String(64))
     severity: Mapped[str] = mapped_column(sa.String(16))
     source: Mapped[str] = mapped_column(sa.String(16))
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(SealedText())          # sealed at rest (issue 13)
     part: Mapped[str] = mapped_column(sa.String(16))
     page: Mapped[int | None] = mapped_column()
     paragraph: Mapped[int | None] = mapped_column()
@@ -346,3 +395,32 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Webhook(Base):
+    """A system's webhook (0004): one per API key; the signing secret is sealed with the store's key."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(sa.ForeignKey("api_keys.id"), unique=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    secret_sealed: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Job(Base):
+    """A large upload answered 202 (0004): the file is in the encrypted store and this row is
+    committed before the answer, so a restart resumes it; params and result are sealed."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    blob_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    params_sealed: Mapped[str] = mapped_column(sa.Text)
+    result_status: Mapped[int | None] = mapped_column()
+    result_sealed: Mapped[str | None] = mapped_column(sa.Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,8 +15,19 @@ def is_classification_marking(finding: Finding) -> bool:
             and finding.rule.startswith(CLASSIFICATION_RULES))
 
 
+def mask(text: str) -> str:
+    """A masked form of a flagged text, enough to recognise the event, never the text itself:
+    `机密★1年` → `机****`, `11010519491231002X` → `1101***********02X`."""
+    n = len(text)
+    if n <= 3:
+        return text[:1] + "*" * (n - 1) if n > 1 else "*"
+    head, tail = max(1, n // 4), n // 6
+    return text[:head] + "*" * (n - head - tail) + text[n - tail:] if tail else text[:head] + "*" * (n - head)
+
+
 def markings_seen(findings: Iterable[Finding]) -> list[dict]:
-    """What a quarantined version keeps of its findings: which markings were seen, and where.
-    Never the rest of the text."""
-    return [{"rule": f.rule, "text": f.text, "part": str(f.location.part), "page": f.location.page}
+    """What a quarantined version keeps of its findings: which markings were seen (rule, fingerprint,
+    a masked form) and where. Never the text itself: it goes into the audit trail and notices."""
+    return [{"rule": f.rule, "fingerprint": f.fingerprint(), "text": mask(f.text),
+             "part": str(f.location.part), "page": f.location.page}
             for f in findings if is_classification_marking(f)]

@@ -35,6 +35,8 @@ from screening.review.enums import (
 )
 from screening.review.errors import Conflict, Forbidden, Invalid, NotFound, Unreadable
 from screening.review.models import (
+    FINDINGS_PURPOSE,
+    use_sealer,
     Case,
     Department,
     Disposition,
@@ -84,6 +86,7 @@ class ReviewService:
         self.db = db
         self.engine = engine
         self.store = store
+        use_sealer(db.engine, store.sealer(FINDINGS_PURPOSE))   # finding texts sealed at rest
         self._extract = extract
         self.calendar = calendar if calendar is not None else WorkCalendar()
         self.notifier = notifier if notifier is not None else InAppNotifier()
@@ -366,22 +369,25 @@ class ReviewService:
 
     # -- reads ------------------------------------------------------------------------------------
 
-    def case_view(self, case_id: int, *, actor_id: int | None = None) -> dict:
+    def case_view(self, case_id: int, *, actor_id: int | None = None, unit_id: int | None = None) -> dict:
         """The case as SPEC §4 shows it, plus what the review sheet prints. With `actor_id`, only
-        for people who need to know (a system's API key passes none)."""
+        for people who need to know; with `unit_id` (a system key tied to a unit), only that unit's
+        cases. A case the caller may not see is answered as missing (no ids to enumerate)."""
         with self.db.read() as s:
-            case = self._case(s, case_id, lock=False)
-            if actor_id is not None and not views.can_view(self._user(s, actor_id), case):
-                raise Forbidden("forbidden", "您无权查看该案件")
+            case = self._visible(s, case_id, actor_id)
+            if unit_id is not None and case.unit_id != unit_id:
+                raise self._missing(case_id)
             return views.case_dict(s, case, views.china_date(self.clock()))
+
+    def case_unit(self, case_id: int) -> int:
+        with self.db.read() as s:
+            return self._case(s, case_id, lock=False).unit_id
 
     def get_file(self, case_id: int, number: int | None = None, *,
                  actor_id: int | None = None) -> tuple[str, bytes]:
         """(filename, bytes) of a version (default: the current one)."""
         with self.db.read() as s:
-            case = self._case(s, case_id, lock=False)
-            if actor_id is not None and not views.can_view(self._user(s, actor_id), case):
-                raise Forbidden("forbidden", "您无权查看该案件")
+            case = self._visible(s, case_id, actor_id)
             version = next((v for v in case.versions if v.number == (number or case.current.number)), None)
             if version is None:
                 raise NotFound("no_such_version", f"本案没有第 {number} 版")
@@ -429,9 +435,7 @@ class ReviewService:
         """The case's audit events, oldest first."""
         with self.db.read() as s:
             if actor_id is not None:
-                case = self._case(s, case_id, lock=False)
-                if not views.can_view(self._user(s, actor_id), case):
-                    raise Forbidden("forbidden", "您无权查看该案件")
+                self._visible(s, case_id, actor_id)
             return audit.events_for_case(s, case_id)
 
     def verify_audit(self) -> audit.Verification:
@@ -538,10 +542,21 @@ class ReviewService:
         return user
 
     @staticmethod
+    def _missing(case_id: int) -> NotFound:
+        return NotFound("no_such_case", f"案件 {case_id} 不存在")
+
+    @staticmethod
     def _case(s: Session, case_id: int, *, lock: bool = True) -> Case:
         case = s.get(Case, case_id, with_for_update=lock or None)
         if case is None:
-            raise NotFound("no_such_case", f"案件 {case_id} 不存在")
+            raise ReviewService._missing(case_id)
+        return case
+
+    def _visible(self, s: Session, case_id: int, actor_id: int | None) -> Case:
+        """The case, if `actor_id` (None: a system) needs to know it; else it is 'not found'."""
+        case = self._case(s, case_id, lock=False)
+        if actor_id is not None and not views.can_view(self._user(s, actor_id), case):
+            raise self._missing(case_id)
         return case
 
     @staticmethod
@@ -562,7 +577,10 @@ class ReviewService:
         return dept
 
     def _check(self, event: Event, case: Case, user: User) -> Stage:
-        """Stage first (409), then the person (403)."""
+        """Another unit's case is missing to the caller (404: no ids to enumerate across units),
+        then the stage (409), then the person (403)."""
+        if user.unit_id != case.unit_id and not views.can_view(user, case):
+            raise self._missing(case.id)
         target = transition(case.stage, event, before_escalation=case.stage_before_escalation)
         authorize(event, actor_of(user), facts_of(case))
         return target

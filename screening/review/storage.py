@@ -26,6 +26,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.review.models import Base, UTCDateTime
 
+from screening.review.sealing import Sealer
+
 MAGIC = b"SCRB1\n"
 BACKENDS = ("folder", "database")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -64,6 +66,11 @@ class Sealer:
         if len(key) != 32:
             raise ValueError("the storage key must be 32 bytes")
         self._aead = AESGCM(key)
+        self._key = key
+
+    def sealer(self, purpose: bytes) -> Sealer:
+        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
+        return Sealer(self._key, purpose)
 
     def seal(self, data: bytes, digest: str) -> bytes:
         nonce = secrets.token_bytes(12)

@@ -4,6 +4,7 @@ classification marking, quarantine: only hash, size, uploader, time and the mark
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,14 @@ class Upload:
                 "carried_over": self.carried_over, "fixed": self.fixed}
 
 
+def clean_filename(name: str | None, *, limit: int = 255) -> str:
+    """A file name as kept and sent back in a download's header: its last path component, without
+    control, format or surrogate characters (a NUL or newline would break the header)."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[-limit:] or "upload"
+
+
 def attach(tx: Tx, case: Case, user: User, data: bytes, filename: str, report: Report, *,
            store: BlobStore, engine_versions: Mapping[str, str]) -> Upload:
     """Store a screened upload as the case's next version, with its screening run and findings,
@@ -66,7 +75,7 @@ def attach(tx: Tx, case: Case, user: User, data: bytes, filename: str, report: R
         case.stage = transition(case.stage, Event.NEW_VERSION)
     case.approved_version = None
     key = store.put(data)
-    filename = (filename or "")[-500:]
+    filename = clean_filename(filename)
     version = Version(case_id=case.id, number=number, sha256=digest, size=len(data),
                       filename=filename, format=info.format, storage_key=key, uploaded_by_id=user.id,
                       uploaded_at=now)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from screening.review.basis import BASES, citation
 from screening.review.deadlines import WorkCalendar
@@ -294,6 +294,10 @@ def _clear_one(session: Session, v: Version) -> Clearance:
               if s.round == case.round and s.decision is Decision.APPROVE and s.version_number == v.number}
     if set(signed) != set(SignStage):
         return no("审核记录不完整，不得公开")
+    provisioner = single_hand(case, [sig.by for sig in signed.values()])
+    if provisioner is not None:
+        return no(f"签署本案的多个账号是在案件开启后由同一管理员（{provisioner}）开设或变更角色的，"
+                  "须经本单位保密员确认这些账号后方可公开")
     if case.public_attribute is PublicAttribute.NOT_PUBLIC:
         basis = f"（依据{BASES[case.public_basis].citation}）" if case.public_basis in BASES else ""
         return no(f"审核结论为不予公开{basis}")
@@ -303,6 +307,26 @@ def _clear_one(session: Session, v: Version) -> Clearance:
                      f"第 {v.number} 版已于 {when} 完成三级审核（承办人 {signed[SignStage.DRAFTER].by.label}、"
                      f"部门负责人 {signed[SignStage.HEAD].by.label}、单位负责人 {leader.by.label}），"
                      f"公开属性：{case.public_attribute}", v.number)
+
+
+def single_hand(case: Case, signers: list[User]) -> str | None:
+    """The multi-person rule (ASVS V2.3.5) must not be bypassed by provisioning: the name of an
+    administrator (or "命令行" for the operator) who, after the case was opened, created or re-roled
+    two or more of its signers — or one, being a signer themself — with no secrecy officer's
+    confirmation of those accounts since; else None."""
+    opened = case.created_at
+    signer_ids = {u.id for u in signers}
+    hands: dict[int | None, int] = {}
+    for user in signers:
+        late = user.provisioned_at is not None and user.provisioned_at > opened
+        if late and user.provision_confirmed_at is None:
+            hands[user.provisioned_by_id] = hands.get(user.provisioned_by_id, 0) + 1
+    session = object_session(case)
+    for by, count in hands.items():
+        if count + (1 if by in signer_ids else 0) >= 2:
+            admin = session.get(User, by) if by is not None and session is not None else None
+            return admin.label if admin is not None else "命令行"
+    return None
 
 
 def blocking_findings(case: Case) -> list[Finding]:

@@ -155,8 +155,9 @@ def authorize(event: Event, actor: Actor, case: CaseFacts) -> None:
                 or (role is Role.LEADER and same_unit and case.stage is Stage.LEADER_REVIEW)):
             raise Forbidden("forbidden", "只有本单位保密员或正在审核本案的负责人可以报请确定")
     elif event is Event.ANSWER:
-        if not ((role is Role.SECRECY_OFFICER and same_unit) or actor.id == case.escalated_by):
-            raise Forbidden("forbidden", "只有本单位保密员或提出报请确定的人可以登记答复")
+        # the answer comes from the secrecy office, never from the reviewer who asked (issue 13)
+        if not (role is Role.SECRECY_OFFICER and same_unit):
+            raise Forbidden("forbidden", "报请确定的答复须由本单位保密员登记")
     elif event is Event.DISPOSE:
         if not _may_dispose(actor, case, same_unit, same_department, is_drafter):
             raise Forbidden("forbidden", "只有本案承办人、当前环节的审核人或本单位保密员可以处置审查发现")

@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from screening.review import accounts
 from screening.review.config import ReviewConfig, load_or_create_key_file
@@ -27,9 +28,13 @@ from screening.review.lexicon import LexiconScreener
 from screening.review.service import ReviewService
 from screening.web import actions, errors, rest, settings
 from screening.web.auth import rate_key
-from screening.web.jobs import LocalJobs, RQJobs, Sealer
+from screening.web.headers import SessionInterface, security_headers
+from screening.review.sealing import Sealer
+from screening.web.jobs import LocalJobs, RQJobs
 from screening.web.state import EXTENSION, WebState
-from screening.web.webhooks import Dispatcher, Registry, WebhookNotifier, Webhooks
+from screening.web.webhook_urls import Policy
+from screening.web.webhooks import FILE as WEBHOOK_FILE
+from screening.web.webhooks import SEAL_PURPOSE, Dispatcher, Registry, WebhookNotifier, Webhooks
 
 SESSION_KEY_FILE = "session.key"
 
@@ -53,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config.setdefault(key, value)
 
     app = Flask(__name__, instance_path=str(instance))
+    app.url_map.converters["int"] = RowId
     app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if config.get("PROXY_COUNT"):
@@ -61,19 +67,44 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         n = int(config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    app.session_interface = SessionInterface()
     app.extensions[EXTENSION] = _build_state(app)
+    app.after_request(security_headers)
     app.after_request(_api_headers)   # before the limiter's: after_request functions run last-first
     csrf = CSRFProtect(app)
     limiter = Limiter(rate_key, app=app, storage_uri=config.get("REDIS_URL") or "memory://",
                       key_prefix="screening-rl", default_limits=[])
     app.extensions[EXTENSION].limiter = limiter
     rest.init_api(app)
+    api_limit = limiter.shared_limit(lambda: current_app.config["RATE_LIMIT"], scope="api")
     for bp in rest.blueprints():
         csrf.exempt(bp)
-        limiter.limit(lambda: current_app.config["RATE_LIMIT"])(bp)
+        api_limit(bp)           # one budget per key, token or user across every endpoint
     errors.register(app)    # after flask-smorest's own handlers, which it replaces
     _register_ui(app)
+    _limit_login(app, limiter)
     return app
+
+
+def _limit_login(app: Flask, limiter: Limiter) -> None:
+    """Failed logins are limited per client address (`LOGIN_RATE_LIMIT`), never by locking the
+    account: a successful login costs nothing, and the refusal is the same whatever the name."""
+    view = app.view_functions.get("ui.login")
+    if view is None:
+        return
+    app.view_functions["ui.login"] = limiter.limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=lambda: f"login:{request.remote_addr}",
+        methods=["POST"], deduct_when=lambda response: response.status_code == 401,
+        error_message="登录失败次数过多，请稍后再试")(view)
+
+
+class RowId(IntegerConverter):
+    """`<int:…>` in every route: a database id, an INTEGER column on PostgreSQL, so at most 2³¹−1 (a
+    larger one is a 404, not an OverflowError or out-of-range error of the database driver)."""
+
+    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _build_state(app: Flask) -> WebState:
@@ -93,13 +124,19 @@ def _build_state(app: Flask) -> WebState:
         case = service.case_view(case_id)
         current = case["versions"][-1]
         return {"stage": case["stage"], "title": case["title"], "version": current["number"],
-                "sha256": current["sha256"], "approved_version": case["approved_version"]}
+                "sha256": current["sha256"], "approved_version": case["approved_version"],
+                "unit_id": service.case_unit(case_id)}
 
-    webhooks = Webhooks(Registry(Path(cfg["INSTANCE"]) / "webhooks.json"),
+    notifier = WebhookNotifier(None)  # type: ignore[arg-type]
+    service = ReviewService.from_config(review, engine, notifier=notifier)
+    registry = Registry(service.db, Sealer(review.storage_key(), SEAL_PURPOSE))
+    registry.import_legacy(Path(cfg["INSTANCE"]) / WEBHOOK_FILE)
+    webhooks = Webhooks(registry,
                         Dispatcher(attempts=cfg["WEBHOOK_ATTEMPTS"], backoff=cfg["WEBHOOK_BACKOFF"],
-                                   timeout=cfg["WEBHOOK_TIMEOUT"]),
+                                   timeout=cfg["WEBHOOK_TIMEOUT"],
+                                   policy=Policy.from_config(cfg, cfg.get("WEBHOOK_RESOLVE"))),
                         live_keys=live_keys, describe=describe)
-    service = ReviewService.from_config(review, engine, notifier=WebhookNotifier(webhooks))
+    notifier.webhooks = webhooks
     # the custom lexicon everywhere: requests, and jobs run by `screening worker` (which never
     # serves a request)
     service.engine = LexiconScreener(engine, service.db)
@@ -115,9 +152,6 @@ def _build_state(app: Flask) -> WebState:
 def _api_headers(response):
     """Runs after Flask-Limiter's headers: `Retry-After` only where it means something (a 429, or a
     job to poll again, `g.retry_after`), not on every response as the limiter sets it."""
-    if request.path.startswith(errors.API_PREFIX) and not request.path.startswith("/api/v1/docs"):
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.status_code != 429:
         retry = g.get("retry_after")
         if retry is not None:

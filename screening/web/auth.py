@@ -1,9 +1,10 @@
 """Who is calling (SPEC §4):
 
 - a system's API key, `Authorization: Bearer ssk_…`, limited to its scopes (`screen`, `cases:read`,
-  `cases:write`, `clearance`); it can screen and read but never act for a person;
+  `cases:write` — register the system's webhook —, `clearance`) and, when it is tied to a unit, to
+  that unit's cases and events; it can screen and read but never act for a person;
 - a personal token issued to a user, `Authorization: Bearer sst_…`: that person;
-- the web session (`session["user_id"]`, set by the UI's login page): that person. A session
+- the web session (`screening.web.sessions`, set by the UI's login page, revocable): that person. A session
   request that changes something (POST, PUT, DELETE) must carry the CSRF token in `X-CSRFToken`,
   since the API blueprints are exempt from the form-based CSRF check.
 
@@ -21,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, request, session
+from flask import g, request
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from screening.review import accounts
 from screening.review.accounts import ApiKeyInfo, UserInfo
-from screening.review.errors import NotFound
+from screening.web import sessions
 from screening.web.errors import ApiError
 from screening.web.state import state
 
@@ -54,6 +55,11 @@ class Principal:
     def owner(self) -> str:
         """Who owns what this caller starts (jobs, webhooks) and whose rate limit applies."""
         return f"user:{self.user.id}" if self.user is not None else f"key:{self.key.id}"  # type: ignore[union-attr]
+
+    @property
+    def unit_scope(self) -> int | None:
+        """The unit a system key is tied to (it sees only that unit's cases); None otherwise."""
+        return self.key.unit_id if self.key is not None else None
 
     def allows(self, scope: str) -> bool:
         return self.is_person or (self.key is not None and self.key.allows(scope))
@@ -90,14 +96,8 @@ def _resolve() -> Principal | None:
                 return Principal("token", user=user)
         raise ApiError(401, "invalid_credentials", "API 密钥或个人令牌无效、已吊销，或其用户已停用",
                        headers=CHALLENGE)
-    user_id = session.get("user_id")
-    if user_id is None:
-        return None
-    try:
-        user = accounts.get_user(db, int(user_id))
-    except (NotFound, TypeError, ValueError):
-        return None
-    return Principal("session", user=user) if user.active else None
+    user = sessions.current(db)
+    return Principal("session", user=user) if user is not None else None
 
 
 def principal(*, required: bool = True) -> Principal | None:

@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def load_config(self) -> None:
             for key, value in {
                 "bind": f"{args.host}:{args.port}", "workers": workers, "threads": args.threads,
-                "worker_class": "gthread", "timeout": args.timeout, "graceful_timeout": 30,
+                "worker_class": "screening.web.server.ApiErrorsWorker", "timeout": args.timeout, "graceful_timeout": 30,
                 "preload_app": True, "accesslog": "-", "errorlog": "-", "proc_name": "screening",
                 "limit_request_line": 8190, "control_socket_disable": True,
             }.items():
@@ -144,7 +144,8 @@ def _first_admin(db: Database, name: str, unit: str) -> None:
         print(f"已有管理员账号（{admins[0].name}），未再创建")
         return
     password = _password()
-    accounts.add_user(db, name, role=Role.ADMIN, unit=unit, password=password, display_name="系统管理员")
+    accounts.add_user(db, name, role=Role.ADMIN, unit=unit, password=password, display_name="系统管理员",
+                      deployment_admin=True)     # the first administrator manages every unit
     print("已创建首个管理员账号。密码仅显示这一次，请登录后立即修改：")
     print(f"  用户名：{name}")
     print(f"  密码：{password}")

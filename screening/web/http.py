@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError
 from werkzeug.datastructures import FileStorage
 
+from screening.review.versions import clean_filename
 from screening.web.errors import HTTP_ERRORS, ApiError
 from screening.web.schemas import Error
 
@@ -55,7 +56,31 @@ def _fields_message(errors: dict) -> str:
     return "，".join(parts)
 
 
+def _unencodable(data: Any) -> str | None:
+    """The first field (dotted path) holding a string that is not valid Unicode text (a lone
+    surrogate such as JSON's "\\ud800"), or None. Iterative: a deep body cannot exhaust the stack."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return path or "_"
+        elif isinstance(value, (dict, list)):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    stack.append((path or "_", key))
+                stack.append((f"{path}.{key}" if path else str(key), item))
+    return None
+
+
 def _load(schema_cls: type[Schema], data: dict) -> dict:
+    bad = _unencodable(data)
+    if bad is not None:
+        raise ApiError(422, "invalid_text", f"请求内容不符合要求：{bad} 含无效的 Unicode 字符（孤立的代理码位）",
+                       fields={bad: ["含无效的 Unicode 字符"]})
     try:
         return schema_cls(unknown=EXCLUDE).load(data)
     except ValidationError as exc:
@@ -68,7 +93,10 @@ def json_body(schema_cls: type[Schema]) -> dict:
     """The JSON body, validated: 415 unless `application/json`, 400 if malformed, 422 if invalid."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", f"请求体应为 {JSON}")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "请求体的 JSON 嵌套层数过多") from None
     if data is None:
         raise ApiError(400, "invalid_json", "请求体不是有效的 JSON")
     if not isinstance(data, dict):
@@ -97,9 +125,8 @@ def form_body(schema_cls: type[Schema]) -> dict:
 
 
 def upload_name(upload: FileStorage) -> str:
-    """The uploaded file's own name, without any client-side folder."""
-    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name[-255:] or "upload"
+    """The uploaded file's own name, without any client-side folder or control characters."""
+    return clean_filename(upload.filename)
 
 
 def query_args(schema_cls: type[Schema]) -> dict:

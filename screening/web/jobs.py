@@ -13,10 +13,7 @@ from the file store's key, so Redis never holds a draft in the clear; results ex
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
-import json
-import os
 import secrets
 import threading
 import time
@@ -25,8 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+from screening.review.sealing import Sealer
 from screening.web import actions
 
 QUEUE = "screening"
@@ -107,19 +103,7 @@ class LocalJobs:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-# -- sealing what goes through Redis ------------------------------------------------------------------
-
-class Sealer:
-    def __init__(self, storage_key: bytes) -> None:
-        self._aead = AESGCM(hmac.new(storage_key, b"screening.web.jobs/1", hashlib.sha256).digest())
-
-    def seal(self, obj: Any) -> bytes:
-        nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, json.dumps(obj, ensure_ascii=False).encode("utf-8"), None)
-
-    def open(self, blob: bytes) -> Any:
-        return json.loads(self._aead.decrypt(blob[:12], blob[12:], None))
-
+# -- what goes through Redis is sealed (screening.review.sealing.Sealer) -------------------------------
 
 def encode_payload(payload: dict) -> dict:
     out = dict(payload)

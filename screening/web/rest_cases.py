@@ -52,14 +52,16 @@ def open_case():
 @require_scope("cases:read")
 def get_case(case_id: int):
     """查看案件"""
-    return answer(state().service.case_view(case_id, actor_id=principal().actor_id))
+    who = principal()
+    return answer(state().service.case_view(case_id, actor_id=who.actor_id, unit_id=who.unit_scope))
 
 
 def _sheet(case_id: int, fmt: str) -> Response:
     from screening.sheet import ConversionError, render_docx, render_pdf
     from screening.web.sheets import sheet_data
 
-    case = state().service.case_view(case_id, actor_id=principal().actor_id)
+    who = principal()
+    case = state().service.case_view(case_id, actor_id=who.actor_id, unit_id=who.unit_scope)
     data = sheet_data(case)
     try:
         content = render_pdf(data) if fmt == "pdf" else render_docx(data)

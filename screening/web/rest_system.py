@@ -5,6 +5,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
+from screening.web import webhook_urls
 from screening.web.auth import principal, require_scope, require_system
 from screening.web.errors import ApiError
 from screening.web.http import answer, json_body, request_body, responds
@@ -63,11 +64,15 @@ def get_webhook():
 @request_body(bp, json=WebhookIn, description="接收案件审发（case.approved）与退回（case.returned）通知的地址")
 @responds(bp, 200, Webhook, "已登记；secret（HMAC-SHA256 签名密钥）仅此一次返回",
           errors=(400, 401, 403, 415, 422, 429))
-@require_system("cases:read")
+@require_system("cases:write")
 def put_webhook():
     """登记或更换本系统的 Webhook"""
     body = json_body(WebhookIn)
     key = principal().key
+    try:
+        webhook_urls.check(body["url"], state().webhooks.dispatcher.policy)
+    except webhook_urls.RefusedUrl as exc:
+        raise ApiError(422, "webhook_url_refused", f"该 Webhook 地址不予登记：{exc}") from None
     hook = state().webhooks.registry.set(key.id, key.name, body["url"])
     current_app.logger.info("webhook registered for key %s: %s", key.name, body["url"])
     return answer(_hook_view(hook, with_secret=True))
@@ -75,9 +80,10 @@ def put_webhook():
 
 @bp.route("/webhook", methods=["DELETE"])
 @responds(bp, 204, None, "已删除", errors=(401, 403, 404, 429))
-@require_system("cases:read")
+@require_system("cases:write")
 def delete_webhook():
     """删除本系统的 Webhook"""
-    if not state().webhooks.registry.delete(principal().key.id):
+    key = principal().key
+    if not state().webhooks.registry.delete(key.id, key.name):
         raise ApiError(404, "no_webhook", "本系统尚未登记 Webhook")
     return "", 204

@@ -11,7 +11,8 @@
 | `MAX_CONTENT_LENGTH`| `SCREENING_MAX_UPLOAD_BYTES` | 50 MiB (larger uploads answer 413)        |
 | `SYNC_MAX_BYTES`    | `SCREENING_SYNC_MAX_BYTES`   | 2 MiB (larger documents answer 202 + job) |
 | `RATE_LIMIT`        | `SCREENING_RATE_LIMIT`       | `300 per minute` per key, token or user   |
-| `PREFER_HTTPS`      | `SCREENING_PREFER_HTTPS`     | off (on: session cookie `Secure`)         |
+| `LOGIN_RATE_LIMIT`  | `SCREENING_LOGIN_RATE_LIMIT` | `10 per minute; 50 per hour` failed logins per client address |
+| `PREFER_HTTPS`      | `SCREENING_PREFER_HTTPS`     | off (on: session cookie always `Secure`; it is anyway for https requests) |
 | `PROXY_COUNT`       | `SCREENING_PROXY_COUNT`      | 0 (reverse proxies in front, for ProxyFix) |
 | `CLASSIFIER`        | `SCREENING_CLASSIFIER`       | on (off: rules and structure checks only) |
 | `JOB_WORKERS`       | `SCREENING_JOB_WORKERS`      | 2 threads for the local job pool          |
@@ -19,6 +20,10 @@
 | `WEBHOOK_ATTEMPTS`  | `SCREENING_WEBHOOK_ATTEMPTS` | 6 deliveries at most                      |
 | `WEBHOOK_BACKOFF`   | `SCREENING_WEBHOOK_BACKOFF`  | 5 s, doubled after each failed attempt    |
 | `WEBHOOK_TIMEOUT`   | `SCREENING_WEBHOOK_TIMEOUT`  | 10 s per delivery                         |
+| `WEBHOOK_ALLOW_HTTP`| `SCREENING_WEBHOOK_ALLOW_HTTP` | off: webhooks only over https           |
+| `WEBHOOK_ALLOWED_HOSTS` | `SCREENING_WEBHOOK_ALLOWED_HOSTS` | none: any public host; else only these (comma-separated) |
+| `WEBHOOK_RESOLVE`   | (code only)                  | the DNS resolver `(host, port) -> [ip]` the webhook checks use (default: the system's) |
+| `WEBHOOK_ALLOWED_NETWORKS` | `SCREENING_WEBHOOK_ALLOWED_NETWORKS` | none: public addresses only; else also these CIDRs (an internal receiver) |
 """
 from __future__ import annotations
 
@@ -45,6 +50,7 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "MAX_CONTENT_LENGTH": ("SCREENING_MAX_UPLOAD_BYTES", int, 50 * MIB),
     "SYNC_MAX_BYTES": ("SCREENING_SYNC_MAX_BYTES", int, 2 * MIB),
     "RATE_LIMIT": ("SCREENING_RATE_LIMIT", str, "300 per minute"),
+    "LOGIN_RATE_LIMIT": ("SCREENING_LOGIN_RATE_LIMIT", str, "10 per minute; 50 per hour"),
     "PREFER_HTTPS": ("SCREENING_PREFER_HTTPS", _flag, False),
     "PROXY_COUNT": ("SCREENING_PROXY_COUNT", int, 0),
     "CLASSIFIER": ("SCREENING_CLASSIFIER", _flag, True),
@@ -53,6 +59,9 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "WEBHOOK_ATTEMPTS": ("SCREENING_WEBHOOK_ATTEMPTS", int, 6),
     "WEBHOOK_BACKOFF": ("SCREENING_WEBHOOK_BACKOFF", float, 5.0),
     "WEBHOOK_TIMEOUT": ("SCREENING_WEBHOOK_TIMEOUT", float, 10.0),
+    "WEBHOOK_ALLOW_HTTP": ("SCREENING_WEBHOOK_ALLOW_HTTP", _flag, False),
+    "WEBHOOK_ALLOWED_HOSTS": ("SCREENING_WEBHOOK_ALLOWED_HOSTS", str, ""),
+    "WEBHOOK_ALLOWED_NETWORKS": ("SCREENING_WEBHOOK_ALLOWED_NETWORKS", str, ""),
 }
 
 

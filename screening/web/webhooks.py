@@ -1,13 +1,18 @@
-"""Webhooks: a system (an API key with `cases:read`) may register one URL, called when a case is
-approved (`case.approved`) or returned (`case.returned`), whichever channel the sign-off came through.
+"""Webhooks: a system (an API key with `cases:write`) may register one URL, called when a case of its
+unit (every unit for a deployment-wide key) is approved (`case.approved`) or returned
+(`case.returned`), whichever channel the sign-off came through.
 
 - Registration: `PUT /api/v1/webhook {"url"}` answers the signing secret once; `GET` shows the URL;
-  `DELETE` removes it. Kept in `<instance>/webhooks.json` (mode 0600), keyed by the API key's id;
-  a revoked key's webhook is no longer called.
+  `DELETE` removes it. Kept in the database (`webhooks`, the secret sealed with the file store's
+  key), each change an audited event; a revoked key's webhook is no longer called. A legacy
+  `<instance>/webhooks.json` is imported once and removed.
+- Where it may point: `screening.web.webhook_urls` (https only, no private/loopback/link-local/
+  multicast/encoded addresses, checked at registration and again at each delivery, which connects
+  to the checked address, no redirects, optional allowlists).
 - Delivery: a POST of a JSON body, signed `X-Screening-Signature: sha256=<hex HMAC-SHA256 of the
   body under the secret>`, with `X-Screening-Event` and `X-Screening-Delivery` (unique per event;
   the same on retries, so the receiver can ignore duplicates). Anything but a 2xx is retried with
-  exponential backoff (`WEBHOOK_BACKOFF` × 2ⁿ, `WEBHOOK_ATTEMPTS` tries).
+  exponential backoff (`WEBHOOK_BACKOFF` × 2ⁿ, `WEBHOOK_ATTEMPTS` tries); a refused address is not.
 - Never blocking: the review service's notifier hook only puts the event on a queue; one background
   thread per process (started on first use) does the HTTP.
 """
@@ -23,65 +28,89 @@ import os
 import secrets
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from screening.review.db import Database
+from screening.review.models import ApiKey, Webhook
 from screening.review.notify import InAppNotifier, Notice, Notifier
+from screening.review.sealing import Sealer
+from screening.review.tx import transaction
+from screening.web import webhook_urls
+from screening.web.webhook_urls import Policy, RefusedUrl
 
 log = logging.getLogger("screening.web.webhooks")
 
 EVENTS = {"approved": "case.approved", "returned": "case.returned"}
 FILE = "webhooks.json"
+SEAL_PURPOSE = b"screening.web.webhooks/1"
 
 
 class Registry:
-    """The registered URLs and secrets, one per API key id, in a JSON file of the instance folder."""
+    """The registered URLs and sealed secrets, one per API key, in the database."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
+    def __init__(self, db: Database, sealer: Sealer) -> None:
+        self.db, self.sealer = db, sealer
 
-    def _read(self) -> dict[str, dict]:
-        try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-
-    def _write(self, data: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.path)
+    def _view(self, row: Webhook) -> dict:
+        return {"url": row.url, "secret": self.sealer.open_text(row.secret_sealed),
+                "events": sorted(EVENTS.values()), "created_at": row.created_at.isoformat()}
 
     def get(self, key_id: int) -> dict | None:
-        return self._read().get(str(key_id))
+        with self.db.read() as s:
+            row = s.execute(sa.select(Webhook).where(Webhook.api_key_id == key_id)).scalar_one_or_none()
+            return self._view(row) if row is not None else None
 
-    def set(self, key_id: int, key_name: str, url: str) -> dict:
-        secret = "whsec_" + secrets.token_urlsafe(32)
-        entry = {"url": url, "secret": secret, "key": key_name, "events": sorted(EVENTS.values()),
-                 "created_at": datetime.now(timezone.utc).isoformat()}
-        with self._lock:
-            data = self._read()
-            data[str(key_id)] = entry
-            self._write(data)
-        return entry
+    def set(self, key_id: int, key_name: str, url: str, *, secret: str | None = None) -> dict:
+        secret = secret or "whsec_" + secrets.token_urlsafe(32)
+        now = datetime.now(timezone.utc)
+        with transaction(self.db, now) as tx:
+            s = tx.session
+            row = s.execute(sa.select(Webhook).where(Webhook.api_key_id == key_id)).scalar_one_or_none()
+            if row is None:
+                row = Webhook(api_key_id=key_id, url=url, secret_sealed="", created_at=now)
+                s.add(row)
+            row.url, row.secret_sealed, row.created_at = url, self.sealer.seal_text(secret), now
+            s.flush()
+            tx.record("webhook.set", None, key=key_name, key_id=key_id, url=url)
+            return self._view(row)
 
-    def delete(self, key_id: int) -> bool:
-        with self._lock:
-            data = self._read()
-            found = data.pop(str(key_id), None) is not None
-            if found:
-                self._write(data)
-        return found
+    def delete(self, key_id: int, key_name: str = "") -> bool:
+        with transaction(self.db, datetime.now(timezone.utc)) as tx:
+            row = tx.session.execute(sa.select(Webhook).where(Webhook.api_key_id == key_id)).scalar_one_or_none()
+            if row is None:
+                return False
+            tx.session.delete(row)
+            tx.record("webhook.delete", None, key=key_name, key_id=key_id, url=row.url)
+            return True
 
-    def all(self) -> dict[int, dict]:
-        return {int(k): v for k, v in self._read().items()}
+    def all(self) -> list[tuple[int, int | None, dict]]:
+        """(key id, the key's unit id or None, hook) of every live key's webhook."""
+        with self.db.read() as s:
+            rows = s.execute(sa.select(Webhook, ApiKey).join(ApiKey, ApiKey.id == Webhook.api_key_id)
+                             .where(ApiKey.revoked_at.is_(None))).all()
+            return [(key.id, key.unit_id, self._view(hook)) for hook, key in rows]
+
+    def import_legacy(self, path: Path) -> int:
+        """Move the registrations of an older `webhooks.json` into the database, then remove the file
+        (it held the secrets in the clear)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return 0
+        with self.db.read() as s:
+            keys = {k.id: k.name for k in s.execute(sa.select(ApiKey)).scalars()}
+        moved = 0
+        for key_id, entry in data.items():
+            if int(key_id) in keys and self.get(int(key_id)) is None:
+                self.set(int(key_id), keys[int(key_id)], entry["url"], secret=entry["secret"])
+                moved += 1
+        path.unlink()
+        return moved
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -102,9 +131,10 @@ class Dispatcher:
     """One background thread: deliveries due now go out, failures come back later."""
 
     def __init__(self, *, attempts: int = 6, backoff: float = 5.0, timeout: float = 10.0,
-                 opener: urllib.request.OpenerDirector | None = None) -> None:
+                 policy: Policy | None = None) -> None:
         self.attempts, self.backoff, self.timeout = max(1, attempts), backoff, timeout
-        self._opener = opener or urllib.request.build_opener()
+        self.policy = policy or Policy()
+        self.refused: list[tuple[str, str]] = []        # (delivery id, why), for operators and tests
         self._heap: list[tuple[float, int, Delivery]] = []
         self._counter = itertools.count()
         self._cv = threading.Condition()
@@ -130,16 +160,18 @@ class Dispatcher:
             self._attempt(delivery)
 
     def _attempt(self, d: Delivery) -> None:
-        request = urllib.request.Request(d.url, data=d.body, method="POST", headers={
-            "Content-Type": "application/json; charset=utf-8", "User-Agent": "screening-webhook/1",
-            "X-Screening-Event": d.event, "X-Screening-Delivery": d.delivery_id,
-            "X-Screening-Attempt": str(d.attempt), "X-Screening-Signature": sign(d.secret, d.body)})
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "screening-webhook/1",
+                   "X-Screening-Event": d.event, "X-Screening-Delivery": d.delivery_id,
+                   "X-Screening-Attempt": str(d.attempt), "X-Screening-Signature": sign(d.secret, d.body)}
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                ok = 200 <= response.status < 300
-                why = f"HTTP {response.status}"
-        except urllib.error.HTTPError as exc:
-            ok, why = False, f"HTTP {exc.code}"
+            target = webhook_urls.check(d.url, self.policy)      # a fresh answer: no DNS rebinding
+        except RefusedUrl as exc:
+            log.warning("webhook %s to %s refused: %s", d.delivery_id, d.url, exc)
+            self.refused.append((d.delivery_id, str(exc)))
+            return
+        try:
+            status = webhook_urls.post(target, d.body, headers, self.timeout)
+            ok, why = 200 <= status < 300, f"HTTP {status}"       # a 3xx is a failure: never followed
         except (OSError, ValueError) as exc:
             ok, why = False, str(exc)
         if ok:
@@ -168,12 +200,15 @@ class Webhooks:
         live = self._live_keys()
         body = {"event": event, "document": case_id, "message": message, "at": at.isoformat()}
         try:
-            body.update(self._describe(case_id))
-        except Exception:  # noqa: BLE001 - the event still goes out, with what is known
+            described = dict(self._describe(case_id))
+        except Exception:  # noqa: BLE001 - no unit known: only deployment-wide keys hear of it
             log.exception("webhook: could not describe case %s", case_id)
+            described = {}
+        unit_id = described.pop("unit_id", None)
+        body.update(described)
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        for key_id, hook in hooks.items():
-            if key_id in live:
+        for key_id, key_unit, hook in hooks:
+            if key_id in live and (key_unit is None or key_unit == unit_id):
                 self.dispatcher.put(Delivery(hook["url"], hook["secret"], event, secrets.token_hex(12), data))
 
 

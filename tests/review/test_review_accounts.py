@@ -1,7 +1,7 @@
 """Users, passwords and lockout, personal tokens and system API keys."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -53,24 +53,23 @@ def test_add_user_refusals(database, kwargs, code):
     assert refused.value.code == code
 
 
-def test_login_and_lockout(database):
+def test_login_has_no_account_lockout(database):
     accounts.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室",
                       password="s3cret-密码")
     assert accounts.login(database, "zhang", "s3cret-密码", now=NOW).name == "zhang"
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+    for _ in range(20):
         with pytest.raises(AuthError) as refused:
             accounts.login(database, "zhang", "wrong", now=NOW)
         assert refused.value.code == "invalid_credentials" and refused.value.status == 401
-    with pytest.raises(AuthError) as refused:
-        accounts.login(database, "zhang", "s3cret-密码", now=NOW + timedelta(minutes=1))
-    assert refused.value.code == "locked"
-    later = NOW + accounts.LOCKOUT + timedelta(seconds=1)
-    assert accounts.login(database, "zhang", "s3cret-密码", now=later).name == "zhang"
-    with pytest.raises(AuthError):
+    # no one can lock a named account by guessing at it (the web layer slows the guessing client)
+    assert accounts.login(database, "zhang", "s3cret-密码", now=NOW).name == "zhang"
+    with pytest.raises(AuthError) as unknown:
         accounts.login(database, "nobody", "x", now=NOW)
+    assert unknown.value.code == "invalid_credentials"
     accounts.set_active(database, "zhang", False)
-    with pytest.raises(AuthError):
-        accounts.login(database, "zhang", "s3cret-密码", now=later)
+    with pytest.raises(AuthError) as inactive:
+        accounts.login(database, "zhang", "s3cret-密码", now=NOW)
+    assert inactive.value.code == "invalid_credentials"
 
 
 def test_set_password(database):

@@ -34,8 +34,9 @@ def test_marked_upload_is_quarantined_and_not_kept(svc, org, tmp_path, notifier,
     assert up.quarantined and up.stage == "quarantined"
     # the uploader still sees what was found
     assert {f.rule for f in up.report.findings} == {"marking.classification", "pii.id_card"}
-    [marking] = up.markings
-    assert (marking["rule"], marking["text"]) == ("marking.classification", "机密★1年")
+    [marking] = up.markings                      # kept: the rule, fingerprint and a masked form only
+    assert (marking["rule"], marking["text"]) == ("marking.classification", "机****")
+    assert len(marking["fingerprint"]) == 64
 
     view = svc.case_view(up.case_id)
     [v1] = view["versions"]
@@ -51,7 +52,8 @@ def test_marked_upload_is_quarantined_and_not_kept(svc, org, tmp_path, notifier,
 
     officers = [(n.user_name, n.kind) for n in notifier.sent]
     assert officers == [("sun", "quarantine")]
-    assert "机密★1年" in notifier.sent[0].message and sha(MARKED) in notifier.sent[0].message
+    assert "机****" in notifier.sent[0].message and sha(MARKED) in notifier.sent[0].message
+    assert "机密★1年" not in notifier.sent[0].message
     assert [t["action"] for t in svc.list_todo(org.officer)] == ["按泄密事件处置涉密文件"]
     assert svc.notifications(org.officer_u2) == []
     event = svc.history(up.case_id)[-1]

@@ -1,5 +1,5 @@
-"""Segregation of duties through the service, on both databases: the stage is checked first (409),
-then the person (403)."""
+"""Segregation of duties through the service, on both databases: another unit's case is missing to
+the caller (404), then the stage is checked (409), then the person (403)."""
 from __future__ import annotations
 
 import pytest
@@ -41,7 +41,7 @@ TABLE = [
     ("draft", "sign_drafter", "head", (403, "not_your_stage")),
     ("draft", "sign_head", "head", (409, "wrong_stage")),
     ("head_review", "sign_head", "head_other_dept", (403, "not_your_stage")),
-    ("head_review", "sign_head", "head_u2", (403, "not_your_stage")),
+    ("head_review", "sign_head", "head_u2", (404, "no_such_case")),
     ("head_review", "sign_head", "officer", (403, "not_your_stage")),
     ("head_review", "sign_head", "admin", (403, "not_your_stage")),
     ("head_review", "sign_head", "leader", (403, "not_your_stage")),
@@ -49,14 +49,14 @@ TABLE = [
     ("head_review", "sign_leader", "leader", (409, "wrong_stage")),
     ("head_review", "sign_drafter", "drafter", (409, "wrong_stage")),
     ("leader_review", "sign_head", "head", (409, "wrong_stage")),
-    ("leader_review", "sign_leader", "leader_u2", (403, "not_your_stage")),
+    ("leader_review", "sign_leader", "leader_u2", (404, "no_such_case")),
     ("leader_review", "sign_leader", "officer", (403, "not_your_stage")),
     ("leader_review", "sign_leader", "head", (403, "not_your_stage")),
     ("leader_review", "sign_leader", "leader", None),
     ("draft", "dispose", "drafter", None),
     ("draft", "dispose", "drafter2", (403, "forbidden")),
     ("draft", "dispose", "officer", None),
-    ("draft", "dispose", "officer_u2", (403, "forbidden")),
+    ("draft", "dispose", "officer_u2", (404, "no_such_case")),
     ("head_review", "dispose", "drafter", (403, "forbidden")),
     ("head_review", "dispose", "head", None),
     ("head_review", "dispose", "officer", None),
@@ -71,7 +71,7 @@ TABLE = [
     ("leader_review", "withdraw", "leader", None),
     ("draft", "escalate", "drafter", (403, "forbidden")),
     ("head_review", "escalate", "head", None),
-    ("head_review", "escalate", "officer_u2", (403, "forbidden")),
+    ("head_review", "escalate", "officer_u2", (404, "no_such_case")),
 ]
 
 

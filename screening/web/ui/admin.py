@@ -1,5 +1,6 @@
 """The administrator: units and departments, users and their roles, system API keys. Each change is
-one audited transaction of the review layer's `accounts` functions."""
+one audited transaction of the review layer's `accounts` functions, which also decide what this
+administrator may manage (their own unit; every unit for a deployment administrator)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,7 +8,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from screening.review import accounts
 from screening.review.enums import SCOPES, Role
-from screening.review.errors import Invalid
+from screening.review.errors import Forbidden, Invalid
 from screening.review.models import Department, Unit, User
 from screening.review.tx import transaction
 from screening.web.ui import bp
@@ -16,8 +17,12 @@ from screening.web.ui.common import db, now, roles
 
 
 def _units() -> list[dict]:
+    """The units the administrator manages: their own, or every unit for a deployment administrator."""
     with db().read() as s:
-        units = s.execute(sa.select(Unit).order_by(Unit.name)).scalars().all()
+        q = sa.select(Unit).order_by(Unit.name)
+        if not g.user.deployment_admin:
+            q = q.where(Unit.id == g.user.unit_id)
+        units = s.execute(q).scalars().all()
         depts = s.execute(sa.select(Department).order_by(Department.name)).scalars().all()
         counts = dict(s.execute(sa.select(User.unit_id, sa.func.count(User.id)).group_by(User.unit_id)).all())
         return [{"id": u.id, "name": u.name, "users": counts.get(u.id, 0),
@@ -37,6 +42,8 @@ def admin_units_post():
     department = (request.form.get("department") or "").strip()
     if not unit:
         raise Invalid("invalid_unit", "请填写单位名称")
+    if not g.user.deployment_admin and unit != g.user.unit:
+        raise Forbidden("other_unit", "只能为本单位添加部门；新增单位须由管理全部单位的管理员办理")
     with transaction(db(), now()) as tx:
         actor = tx.session.get(User, g.user.id)
         row = accounts.ensure_unit(tx.session, unit, tx.now)
@@ -49,7 +56,7 @@ def admin_units_post():
 @bp.route("/admin/users")
 @roles(Role.ADMIN)
 def admin_users():
-    return render_template("ui/admin_users.html", users=accounts.list_users(db()), units=_units(),
+    return render_template("ui/admin_users.html", users=accounts.list_users(db(), by=g.user.id), units=_units(),
                            roles=list(Role), min_password=MIN_PASSWORD, form={})
 
 
@@ -63,7 +70,7 @@ def admin_users_post():
         raise Invalid("weak_password", f"初始密码至少 {MIN_PASSWORD} 个字符")
     info = accounts.add_user(db(), form["name"], role=form["role"], unit=form["unit"],
                              department=form["department"] or None, password=password,
-                             display_name=form["display_name"], email=form["email"] or None)
+                             display_name=form["display_name"], email=form["email"] or None, by=g.user.id)
     flash(f"已创建用户 {info.name}（{info.role.label}，{info.unit}"
           + (f" / {info.department}" if info.department else "") + "）", "success")
     return redirect(url_for("ui.admin_users"))
@@ -73,9 +80,7 @@ def admin_users_post():
 @roles(Role.ADMIN)
 def admin_user_active(name: str):
     active = request.form.get("active") == "1"
-    if name == g.user.name and not active:
-        raise Invalid("self", "不能停用自己的账号")
-    accounts.set_active(db(), name, active)
+    accounts.set_active(db(), name, active, by=g.user.id)
     flash(f"用户 {name} 已{'启用' if active else '停用'}", "success")
     return redirect(url_for("ui.admin_users"))
 
@@ -86,32 +91,34 @@ def admin_user_password(name: str):
     password = request.form.get("password", "")
     if len(password) < MIN_PASSWORD:
         raise Invalid("weak_password", f"密码至少 {MIN_PASSWORD} 个字符")
-    accounts.set_password(db(), name, password)
-    flash(f"已重置用户 {name} 的密码（并解除锁定）", "success")
+    accounts.set_password(db(), name, password, by=g.user.id)
+    flash(f"已重置用户 {name} 的密码；其登录会话和个人令牌已全部失效", "success")
     return redirect(url_for("ui.admin_users"))
 
 
 @bp.route("/admin/keys")
 @roles(Role.ADMIN)
 def admin_keys():
-    return render_template("ui/admin_keys.html", keys=accounts.list_api_keys(db()), scopes=SCOPES,
-                           issued=None)
+    return render_template("ui/admin_keys.html", keys=accounts.list_api_keys(db(), by=g.user.id),
+                           scopes=SCOPES, issued=None)
 
 
 @bp.route("/admin/keys", methods=["POST"])
 @roles(Role.ADMIN)
 def admin_keys_post():
-    issued = accounts.create_api_key(db(), request.form.get("name", ""), request.form.getlist("scopes"))
-    return (render_template("ui/admin_keys.html", keys=accounts.list_api_keys(db()), scopes=SCOPES,
-                            issued=issued), 200, {"Cache-Control": "no-store"})
+    wide = g.user.deployment_admin and request.form.get("deployment_wide") == "1"
+    issued = accounts.create_api_key(db(), request.form.get("name", ""), request.form.getlist("scopes"),
+                                     unit=None if wide else g.user.unit, by=g.user.id)
+    return (render_template("ui/admin_keys.html", keys=accounts.list_api_keys(db(), by=g.user.id),
+                            scopes=SCOPES, issued=issued), 200, {"Cache-Control": "no-store"})
 
 
 @bp.route("/admin/keys/<int:key_id>/revoke", methods=["POST"])
 @roles(Role.ADMIN)
 def admin_key_revoke(key_id: int):
-    key = next((k for k in accounts.list_api_keys(db()) if k.id == key_id), None)
+    key = next((k for k in accounts.list_api_keys(db(), by=g.user.id) if k.id == key_id), None)
     if key is None or key.revoked_at is not None:
         raise Invalid("no_such_key", "该密钥不存在或已吊销")
-    accounts.revoke_api_key(db(), key.name)
+    accounts.revoke_api_key(db(), key.name, by=g.user.id)
     flash(f"API 密钥 {key.name} 已吊销", "success")
     return redirect(url_for("ui.admin_keys"))

@@ -1,15 +1,15 @@
-"""Login (with the review layer's lockout), logout, and the profile page: password change and
-personal tokens (issued once, revocable)."""
+"""Login (failures limited per client by create_app), logout (every session of the user ends), and
+the profile page: password change and personal tokens (issued once, with an expiry, revocable)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from screening.review import accounts
 from screening.review.errors import AuthError, Forbidden, Invalid
 from screening.review.models import PersonalToken, User
+from screening.web import sessions
 from screening.web.ui import bp
-from screening.web.ui.common import SESSION_KEY, db, home_url, login_required, safe_next
+from screening.web.ui.common import db, home_url, login_required, safe_next
 
 MIN_PASSWORD = 10
 
@@ -28,9 +28,7 @@ def login():
         except AuthError as exc:
             error = exc.message
         else:
-            session.clear()                      # a fresh session: no fixation
-            session[SESSION_KEY] = user.id
-            session.permanent = True
+            sessions.begin(user)                 # a fresh session: no fixation
             g.user = user
             return redirect(safe_next(request.form.get("next"), home_url()))
     return render_template("ui/login.html", error=error, username=name,
@@ -39,15 +37,13 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    session.clear()
+    sessions.end(db(), g.get("user"))
     flash("已退出登录", "info")
     return redirect(url_for("ui.login"))
 
 
 def _tokens(user_id: int) -> list[PersonalToken]:
-    with db().read() as s:
-        return list(s.execute(sa.select(PersonalToken).where(PersonalToken.user_id == user_id)
-                              .order_by(PersonalToken.id.desc())).scalars())
+    return accounts.list_tokens(db(), user_id)
 
 
 @bp.route("/profile")
@@ -73,8 +69,9 @@ def change_password():
         raise Invalid("weak_password", f"新密码至少 {MIN_PASSWORD} 个字符")
     if new == old:
         raise Invalid("same_password", "新密码不能与原密码相同")
-    accounts.set_password(db(), g.user.name, new)
-    flash("密码已修改", "success")
+    accounts.set_password(db(), g.user.name, new, by=g.user.id)   # every session ends, this one restarts
+    sessions.begin(accounts.get_user(db(), g.user.id))
+    flash("密码已修改，其他设备上的登录已失效", "success")
     return redirect(url_for("ui.profile"))
 
 
@@ -82,7 +79,7 @@ def change_password():
 @login_required
 def issue_token():
     label = request.form.get("label", "").strip()[:100]
-    issued = accounts.create_token(db(), g.user.name, label=label)
+    issued = accounts.create_token(db(), g.user.name, label=label, by=g.user.id)
     # shown once, on this response only (never stored, never put in a redirect)
     response = render_template("ui/profile.html", tokens=_tokens(g.user.id), issued=issued,
                                min_password=MIN_PASSWORD)
@@ -97,6 +94,6 @@ def revoke_token(token_id: int):
         owner = token.user_id if token is not None else None
     if owner != g.user.id:
         raise Forbidden("forbidden", "只能吊销自己的个人令牌")
-    accounts.revoke_token(db(), token_id)
+    accounts.revoke_token(db(), token_id, by=g.user.id)
     flash(f"个人令牌 {token_id} 已吊销", "success")
     return redirect(url_for("ui.profile"))

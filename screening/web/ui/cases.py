@@ -17,6 +17,7 @@ from screening.review.enums import (Decision, DispositionAction, OpinionKind, Pu
 from screening.review.errors import Invalid, NotFound, ReviewError
 from screening.review.models import Case, Department, Finding, User, Version
 from screening.review.service import actor_of, facts_of
+from screening.review.versions import clean_filename
 from screening.review.workflow import Event, authorize, transition
 from screening.sheet.data import explain_stored
 from screening.web.ui import bp
@@ -332,6 +333,7 @@ def withdraw(case_id: int):
 # -- the file, the review sheet ------------------------------------------------------------------------
 
 def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
+    filename = clean_filename(filename)
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
     return Response(data, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",

@@ -3,25 +3,25 @@ and the template helpers (labels, China time, colours)."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import (current_app, flash, g, redirect, render_template, request, session, url_for)
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from screening import labels
-from screening.review import accounts
 from screening.review.enums import DispositionAction, Role, Stage
 from screening.review.errors import Forbidden, NotFound, ReviewError
 from screening.review.lexicon import LexiconScreener
 from screening.review.views import CHINA
 from screening.types import Category, PartKind, Severity
+from screening.web import sessions
 from screening.web.state import EXTENSION, state
 from screening.web.ui import bp
-
-SESSION_KEY = "user_id"      # the API's auth.py reads the same key
 
 # Category colours (highlight background, swatch): one hue per SPEC category, readable on white.
 CATEGORY_COLOURS = {
@@ -82,19 +82,7 @@ def today() -> date:
 
 @bp.before_request
 def _load_user() -> None:
-    g.user = None
-    user_id = session.get(SESSION_KEY)
-    if user_id is None:
-        return
-    try:
-        user = accounts.get_user(db(), int(user_id))
-    except (ReviewError, ValueError, TypeError):
-        session.clear()
-        return
-    if not user.active:
-        session.clear()
-        return
-    g.user = user
+    g.user = sessions.current(db())
 
 
 def login_required(view: Callable) -> Callable:
@@ -147,7 +135,7 @@ def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
     messages = {400: "请求有误（表单可能已过期，请刷新页面后重试）", 403: "无权访问", 404: "页面不存在",
-                405: "不支持该操作", 413: "上传的文件过大"}
+                405: "不支持该操作", 413: "上传的文件过大", 429: "尝试过于频繁，请稍后再试"}
     return render_template("ui/error.html", title=messages.get(exc.code, "出错了"),
                            message=messages.get(exc.code, exc.description), status=exc.code), exc.code
 
@@ -155,21 +143,28 @@ def _http_error(exc: HTTPException):
 def back_url() -> str:
     """Where a form goes back to: its `next` field when it is a local path, else the referring page."""
     target = request.form.get("next") or request.referrer or ""
-    return target if _local(target) else home_url()
-
-
-def _local(target: str) -> bool:
-    if not target:
-        return False
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return True
     host = request.host_url.rstrip("/")
-    return target.startswith(host + "/")
+    if target.startswith(host + "/"):
+        target = target[len(host):]
+    return local_path(target) or home_url()
+
+
+# Browsers drop tabs and newlines from a URL and read a backslash as a slash, so `/\t/evil.example`
+# and `/\\evil.example` leave the site; a newline would also split the Location header.
+_NOT_IN_A_LOCAL_PATH = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site (`/cases/3?x=1#f-2`), else None: never a scheme, a
+    host, a protocol-relative `//host`, a backslash, whitespace or a control character."""
+    if not target or not target.startswith("/") or target.startswith("//") or _NOT_IN_A_LOCAL_PATH.search(target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def safe_next(target: str | None, default: str) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") \
-        and "\\" not in target else default
+    return local_path(target) or default
 
 
 def not_found(message: str = "页面不存在") -> NotFound:
