@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass, fields
 
 from screening.errors import UnreadableDocument
-from screening.types import Block, Document, Part, PartKind
+from screening.types import Block, CellRef, Document, Part, PartKind
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -70,14 +70,14 @@ class PartBuilder:
         self._blocks: list[Block] = []
         self._end = -1  # end of the text so far, counting the "\n" that the next block adds
 
-    def add(self, text: str, *, page: int | None = None, label: str = "") -> None:
+    def add(self, text: str, *, page: int | None = None, label: str = "", cell: CellRef | None = None) -> None:
         """Add one block; blank text is skipped unless keep_blank (txt: block N = line N)."""
         if not self.keep_blank and not text.strip():
             return
         start = self._end + 1
         self._end = start + len(text)
         self._texts.append(text)
-        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label))
+        self._blocks.append(Block(page, len(self._blocks) + 1, start, self._end, label, cell))
 
     @property
     def has_text(self) -> bool:

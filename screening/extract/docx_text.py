@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from screening.extract.common import DELETED, INSERTED, INVISIBLE, VANISHED, Parts
 from screening.extract.docx_style import W, Fmt, Styles, on, prop_val, shaded
-from screening.types import PartKind
+from screening.types import CellRef, PartKind
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
@@ -63,6 +63,8 @@ class Walker:
         self.page: int | None = None
         self._pending_break = False
         self.breaks_after: set = set()    # paragraphs that end a section starting on a new page
+        self.tables = 0                    # tables seen so far (CellRef.table is 1-based)
+        self.cell: CellRef | None = None   # the table cell being walked
 
     def page_break(self) -> None:
         self._pending_break = True
@@ -77,10 +79,19 @@ class Walker:
                 self.blocks(child, kind, label=label, is_shaded=is_shaded)  # sdt, customXml, ...
 
     def table(self, tbl, kind: PartKind, label: str, is_shaded: bool) -> None:
+        """Each cell's paragraphs carry its CellRef: table, row, column and the first row's text as
+        the column header (a nested table's cells carry their own)."""
         is_shaded = is_shaded or shaded(tbl.find(W + "tblPr"))
-        for row in _descendants(tbl, W + "tr", stop=W + "tbl"):
-            for cell in _descendants(row, W + "tc", stop=W + "tbl"):
+        self.tables += 1
+        number, outer, headers = self.tables, self.cell, []
+        for r, row in enumerate(_descendants(tbl, W + "tr", stop=W + "tbl"), 1):
+            for c, cell in enumerate(_descendants(row, W + "tc", stop=W + "tbl"), 1):
+                if r == 1:
+                    headers.append(_cell_text(cell))
+                header = headers[c - 1] if r > 1 and c <= len(headers) and headers[c - 1] else None
+                self.cell = CellRef(number, r, c, header)
                 self.blocks(cell, kind, label=label, is_shaded=is_shaded or shaded(cell.find(W + "tcPr")))
+        self.cell = outer
 
     def paragraph(self, p, kind: PartKind, label: str, is_shaded: bool) -> None:
         ppr = p.find(W + "pPr")
@@ -89,7 +100,7 @@ class Walker:
         para = _Para()
         base = self.styles.fmt(prop_val(ppr, "pStyle"), None, is_shaded or self.shaded_page or shaded(ppr))
         self._inline(p, para, base, prop_val(ppr, "pStyle"), False, False)
-        self.parts[kind].add("".join(para.visible), page=para.page, label=label)
+        self.parts[kind].add("".join(para.visible), page=para.page, label=label, cell=self.cell)
         for side, part in ((para.revision, PartKind.REVISION), (para.hidden, PartKind.HIDDEN)):
             for seg_label, page, texts in side.segments:
                 self.parts[part].add("".join(texts), page=page, label=seg_label)
@@ -175,6 +186,12 @@ class Walker:
                     para.wordart.append(child.get("string"))
             else:
                 self._graphics(child, para)
+
+
+def _cell_text(cell) -> str:
+    """A header cell's visible text, short (deleted revisions left out)."""
+    texts = [t.text or "" for t in cell.iter(W + "t")]
+    return " ".join("".join(texts).split())[:40]
 
 
 def _descendants(el, tag: str, *, stop: str):
