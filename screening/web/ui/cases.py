@@ -20,7 +20,8 @@ from screening.review.service import actor_of, facts_of
 from screening.review.workflow import Event, authorize, transition
 from screening.sheet.data import explain_stored
 from screening.web.ui import bp
-from screening.web.ui.common import (back_url, db, login_required, roles, service, today)
+from screening.web.ui.common import (back_url, db, display_names, login_required, roles, service, today)
+from screening.web.ui.plain import split_error
 from screening.web.ui.document import (DocumentCache, group_by_category, hidden_parts, is_hidden, layout,
                                        render_screen, screen_of)
 
@@ -167,7 +168,7 @@ def case_page(case_id: int):
         try:
             document = load_document(version)
         except UnreadableDocument as exc:
-            doc_error = exc.message
+            doc_error = split_error(exc.message)[0]
         except Exception:  # noqa: BLE001 - the findings are still shown without the text
             current_app.logger.exception("could not show version %s of case %s", number, case_id)
             doc_error = "无法显示文件内容（文件读取失败），以下仅列出审查发现"
@@ -186,6 +187,7 @@ def case_page(case_id: int):
         hidden_parts=hidden_parts(document, hidden) if document is not None else [],
         screen=screen, screens=len(screens), pages_of=pages_of, doc_error=doc_error, diff=diff,
         events=events, Event=Event, can_dispose=can_dispose, history=history,
+        names=display_names(e["actor"] for e in history),
         bases=BASES, attributes=list(PublicAttribute), stages=SignStage, OpinionKind=OpinionKind,
         dispose_actions=[a for a in DispositionAction if a is not DispositionAction.FIXED],
         sign_stage=_sign_stage(events), has_actions=bool(events - {Event.DISPOSE}))
@@ -233,7 +235,7 @@ def flash_upload(upload, verb: str) -> None:
         return
     report = upload.report
     if report.error is not None:
-        flash(f"{verb}，但文件未能完成审查：{report.error.message}", "error")
+        flash(f"{verb}，但文件未能完成审查：{split_error(report.error.message)[0]}", "error")
         return
     high = sum(1 for f in report.findings if str(f.severity) == "high")
     flash(f"{verb}（第 {upload.version} 版）：共 {len(report.findings)} 项审查发现，其中高风险 {high} 项"
