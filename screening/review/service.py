@@ -193,37 +193,51 @@ class ReviewService:
                 action: DispositionAction | str, reason: str = "") -> dict:
         """Record a decision on a finding of the current version (and on every finding of that version
         with the same fingerprint). `dismissed` needs a written reason; `fixed` is the system's."""
+        return self.dispose_many(actor_id, case_id, [finding_id], action=action, reason=reason)[0]
+
+    def dispose_many(self, actor_id: int, case_id: int, finding_ids: Sequence[int], *,
+                     action: DispositionAction | str, reason: str = "") -> list[dict]:
+        """The same decision on several findings of the current version in one transaction (the bulk
+        actions of the case page); each finding gets its own disposition and its own audit event."""
         action = _enum(DispositionAction, action, "action")
         reason = (reason or "").strip()
         if action is DispositionAction.FIXED:
             raise Invalid("invalid_action", "“已修改”由系统在上传新版本时自动认定，不能手工设置")
         if action is DispositionAction.DISMISSED and not reason:
             raise Invalid("reason_required", "驳回（认定不涉密、不敏感）须写明理由")
+        if not finding_ids:
+            raise Invalid("no_findings", "请选择要处置的审查发现")
         with transaction(self.db, self.clock(), self.notifier) as tx:
             s = tx.session
             case, user = self._case(s, case_id), self._user(s, actor_id)
-            finding = s.get(Finding, finding_id)
-            if finding is None or finding.case_id != case.id:
-                raise NotFound("no_such_finding", f"本案没有编号为 {finding_id} 的审查发现")
             self._check(Event.DISPOSE, case, user)
             current_run = case.current.run
-            if current_run is None or finding.run_id != current_run.id:
-                raise Conflict("stale_finding",
-                               f"只能处置当前第 {case.current.number} 版的审查发现")
-            disposition = Disposition(case_id=case.id, fingerprint=finding.fingerprint,
-                                      version_number=case.current.number, action=action,
-                                      reason=reason, by_id=user.id, at=tx.now)
-            s.add(disposition)
-            s.flush()
-            for f in current_run.findings:
-                if f.fingerprint == finding.fingerprint:
-                    f.disposition = disposition
+            out, done = [], set()
+            for finding_id in dict.fromkeys(finding_ids):
+                finding = s.get(Finding, finding_id)
+                if finding is None or finding.case_id != case.id:
+                    raise NotFound("no_such_finding", f"本案没有编号为 {finding_id} 的审查发现")
+                if current_run is None or finding.run_id != current_run.id:
+                    raise Conflict("stale_finding",
+                                   f"只能处置当前第 {case.current.number} 版的审查发现")
+                if finding.fingerprint in done:
+                    continue
+                done.add(finding.fingerprint)
+                disposition = Disposition(case_id=case.id, fingerprint=finding.fingerprint,
+                                          version_number=case.current.number, action=action,
+                                          reason=reason, by_id=user.id, at=tx.now)
+                s.add(disposition)
+                s.flush()
+                for f in current_run.findings:
+                    if f.fingerprint == finding.fingerprint:
+                        f.disposition = disposition
+                tx.record("finding.dispose", user, case.id, finding_id=finding.id, rule=finding.rule,
+                          fingerprint=finding.fingerprint, version=case.current.number,
+                          action=str(action), reason=reason, **({"bulk": True} if len(finding_ids) > 1 else {}))
+                out.append(views.disposition_dict(disposition) | {"finding_id": finding.id})
             self._refresh_publicity(case)
             self._touch(case, tx.now)
-            tx.record("finding.dispose", user, case.id, finding_id=finding.id, rule=finding.rule,
-                      fingerprint=finding.fingerprint, version=case.current.number,
-                      action=str(action), reason=reason)
-            return views.disposition_dict(disposition) | {"finding_id": finding.id}
+            return out
 
     def set_publicity(self, actor_id: int, case_id: int, *, attribute: PublicAttribute | str,
                       basis: str | None = None, reason: str = "") -> dict:
@@ -499,6 +513,11 @@ class ReviewService:
         if run is None or run.error_code is not None:
             raise Conflict("not_screened", "当前版本未能完成保密审查筛查，不能通过，请重新上传")
         blocking = views.blocking_findings(case)
+        if blocking and all(f.disposition is not None and f.disposition.action is DispositionAction.REDACTED
+                            for f in blocking):
+            raise Conflict("redaction_pending",
+                           f"已标记区分处理的 {len(blocking)} 个高风险审查发现尚未遮挡：请先生成区分处理副本"
+                           "（系统按发布规范遮挡后作为新版本），再提交")
         if blocking:
             listed = "；".join(f"{f.message}“{f.text[:20]}”" for f in blocking[:3])
             raise Conflict("high_findings",

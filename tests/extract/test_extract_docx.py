@@ -52,6 +52,16 @@ def test_table_cells_one_block_each_nested_tables_too():
     assert blocks(doc, PartKind.BODY) == ["表前"]
 
 
+def test_table_cells_carry_table_row_column_and_header():
+    doc = extract(table=[["姓名", "身份证号"], ["张三", "11010519491231002X"], ["李四", [["甲", "乙"]]]])
+    part = next(p for p in doc.parts if p.kind is PartKind.TABLE)
+    cells = {part.text[b.start:b.end]: b.cell for b in part.blocks}
+    assert (cells["身份证号"].row, cells["身份证号"].column, cells["身份证号"].header) == (1, 2, None)
+    id_cell = cells["11010519491231002X"]
+    assert (id_cell.table, id_cell.row, id_cell.column, id_cell.header) == (1, 2, 2, "身份证号")
+    assert (cells["乙"].table, cells["乙"].row, cells["乙"].column) == (2, 1, 2)   # the nested table
+
+
 def test_headers_footers_and_footnotes_are_their_own_parts():
     doc = extract(paragraphs=["正文"], header="内部资料", footer="第1页", footnotes=["联系人：李四", "电话：13800138000"])
     assert blocks(doc, PartKind.HEADER) == ["内部资料"]

@@ -3,7 +3,8 @@ by gunicorn on a loopback port: a drafter uploads a draft with an ID number, and
 机密★1年 (quarantined, the officer is told), sees the findings highlighted, dismisses one with a
 reason, uploads a fixed version, submits; the head and the leader approve in their own browser
 contexts; the officer's statistics change; the clearance API says the approved file may be published.
-Screenshots of the main pages are written to docs/screenshots/ (shown in the README)."""
+Screenshots of the main pages are written to docs/screenshots/ (shown in the README) only when asked:
+`SCREENING_SCREENSHOTS=1 make test` (otherwise a run leaves the tree as it was)."""
 from __future__ import annotations
 
 import hashlib
@@ -25,6 +26,12 @@ ARGS = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--no-first-run", "--di
 WIDE, NARROW = {"width": 1920, "height": 1080}, {"width": 1366, "height": 768}
 
 
+def shoot(page, name: str, *, full_page: bool = True) -> None:
+    """A screenshot for the README, written only when SCREENING_SCREENSHOTS=1."""
+    if os.environ.get("SCREENING_SCREENSHOTS") != "1":
+        return
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +80,7 @@ class Person:
         return self.page
 
     def shot(self, name: str, *, full_page: bool = True) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+        shoot(self.page, name, full_page=full_page)
 
     def close(self) -> None:
         self.context.close()
@@ -98,8 +104,7 @@ def test_the_whole_story(server, chromium, tmp_path):
     anon = chromium.new_context(viewport=NARROW, locale="zh-CN")
     page = anon.new_page()
     page.goto(f"{server}/login")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "login.png"))
+    shoot(page, "login", full_page=False)
     assert page.evaluate("document.activeElement.name") == "username"      # autofocus
     page.keyboard.type("zhang")
     page.keyboard.press("Tab")

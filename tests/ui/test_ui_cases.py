@@ -228,7 +228,9 @@ def test_redacted_copy_becomes_the_next_version_in_one_click(as_user, svc, peopl
     case = open_case(svc, people)
     findings = svc.case_view(case.case_id)["findings"]
     zhang = as_user("zhang")
-    assert 'id="redact-version"' not in zhang.get(f"/cases/{case.case_id}").get_data(as_text=True)
+    assert 'id="redact-version"' in zhang.get(f"/cases/{case.case_id}").get_data(as_text=True)  # offered at once
+    refused = zhang.post(f"/cases/{case.case_id}/redact", {}, follow_redirects=True).get_data(as_text=True)
+    assert "没有标记为“区分处理”的审查发现" in refused
     for finding in findings:
         svc.dispose(people["zhang"], case.case_id, finding["id"], action="redacted", reason="区分处理后公开")
     assert 'id="redact-version"' in zhang.get(f"/cases/{case.case_id}").get_data(as_text=True)

@@ -20,12 +20,14 @@ from screening.review.service import actor_of, facts_of
 from screening.review.versions import clean_filename
 from screening.review.workflow import Event, authorize, transition
 from screening.sheet.data import explain_stored
-from screening.web.ui import bp
-from screening.web.ui.common import (back_url, db, login_required, roles, service, today)
-from screening.web.ui.document import (DocumentCache, group_by_category, hidden_parts, is_hidden, layout,
-                                       render_screen, screen_of)
+from screening.web.ui import bp, bulk
+from screening.web.ui.common import (back_url, db, display_names, login_required, roles, service, today)
+from screening.web.ui.plain import split_error
+from screening.web.ui.document import (DocumentCache, block_count, group_by_category, hidden_parts, is_hidden,
+                                       layout, render_passages, render_screen, screen_of, with_cells)
 
 LIST_PAGE = 50
+COLLAPSE_BLOCKS = 60     # a longer document shows only the passages with findings, until "显示全文"
 TEXT_NAME = "粘贴的文字.txt"
 
 
@@ -75,6 +77,7 @@ def case_list():
             "overdue": views.is_overdue(c, day), "updated_at": c.updated_at,
             "categories": sorted({f.category for f in views.current_findings(c)}),
             "open_high": len(views.blocking_findings(c)),
+            "public_attribute": str(c.public_attribute) if c.public_attribute else None,
         } for c in rows]
         departments = s.execute(sa.select(Department).where(Department.unit_id == g.user.unit_id)
                                 .order_by(Department.name)).scalars().all()
@@ -168,17 +171,22 @@ def case_page(case_id: int):
         try:
             document = load_document(version)
         except UnreadableDocument as exc:
-            doc_error = exc.message
+            doc_error = split_error(exc.message)[0]
         except Exception:  # noqa: BLE001 - the findings are still shown without the text
             current_app.logger.exception("could not show version %s of case %s", number, case_id)
             doc_error = "无法显示文件内容（文件读取失败），以下仅列出审查发现"
         version_info = views.version_dict(version)
+    findings = with_cells(findings, document)
     visible = [f for f in findings if not f["hidden"]]
     hidden = [f for f in findings if f["hidden"]]
     screens = layout(document) if document is not None else []
-    pages_of = {f["id"]: screen_of(screens, f["location"]["part"], f["location"]["start"]) for f in visible}
-    screen = render_screen(screens, page, visible,
-                           link=lambda m: f"#f-{m.id}") if document is not None else None
+    collapse = bool(visible) and block_count(screens) > COLLAPSE_BLOCKS and not request.args.get("all")
+    pages_of = {} if collapse else {
+        f["id"]: screen_of(screens, f["location"]["part"], f["location"]["start"]) for f in visible}
+    screen = None
+    if document is not None:
+        screen = (render_passages(screens, visible, link=lambda m: f"#f-{m.id}") if collapse else
+                  render_screen(screens, page, visible, link=lambda m: f"#f-{m.id}"))
     history = service().history(case_id, actor_id=g.user.id)
     can_dispose = Event.DISPOSE in events and is_current
     return render_template(
@@ -187,9 +195,26 @@ def case_page(case_id: int):
         hidden_parts=hidden_parts(document, hidden) if document is not None else [],
         screen=screen, screens=len(screens), pages_of=pages_of, doc_error=doc_error, diff=diff,
         events=events, Event=Event, can_dispose=can_dispose, history=history,
+        names=display_names(e["actor"] for e in history),
         bases=BASES, attributes=list(PublicAttribute), stages=SignStage, OpinionKind=OpinionKind,
         dispose_actions=[a for a in DispositionAction if a is not DispositionAction.FIXED],
-        sign_stage=_sign_stage(events), has_actions=bool(events - {Event.DISPOSE}))
+        sign_stage=_sign_stage(events), has_actions=bool(events - {Event.DISPOSE}),
+        scopes=bulk.scopes(findings) if can_dispose and findings else [],
+        redact_pending=[f for f in findings if (f.get("disposition") or {}).get("action") == "redacted"],
+        fmt=version_info["format"])
+
+
+def current_findings_view(case_id: int) -> list[dict]:
+    """The current version's findings as the case page shows them (table cells filled in)."""
+    with db().read() as s:
+        case = s.get(Case, case_id)
+        version = case.current
+        findings = [finding_view(f) for f in (version.run.findings if version.run else ())]
+        try:
+            document = load_document(version)
+        except Exception:  # noqa: BLE001 - without the text, the column scopes are missing only
+            document = None
+    return with_cells(findings, document)
 
 
 def _sign_stage(events: set[Event]) -> str | None:
@@ -234,7 +259,7 @@ def flash_upload(upload, verb: str) -> None:
         return
     report = upload.report
     if report.error is not None:
-        flash(f"{verb}，但文件未能完成审查：{report.error.message}", "error")
+        flash(f"{verb}，但文件未能完成审查：{split_error(report.error.message)[0]}", "error")
         return
     high = sum(1 for f in report.findings if str(f.severity) == "high")
     flash(f"{verb}（第 {upload.version} 版）：共 {len(report.findings)} 项审查发现，其中高风险 {high} 项"
@@ -259,7 +284,7 @@ def redact_version(case_id: int):
     from screening.review.redaction import redacted_version
 
     load_case(case_id)
-    upload = redacted_version(service(), g.user.id, case_id)
+    upload = redacted_version(service(), g.user.id, case_id, bulk.redact_options(request.form))
     flash_upload(upload, "区分处理副本已生成并作为新版本上传")
     return redirect(url_for("ui.case_page", case_id=case_id) + "#changes")
 
@@ -291,9 +316,20 @@ def sign(case_id: int):
     load_case(case_id)
     stage = request.form.get("stage", "")
     decision = request.form.get("decision", "")
-    result = service().sign(g.user.id, case_id, stage=stage, decision=decision,
-                            opinion=request.form.get("opinion", ""),
-                            opinion_kind=request.form.get("opinion_kind") or None)
+    def signed():
+        return service().sign(g.user.id, case_id, stage=stage, decision=decision,
+                              opinion=request.form.get("opinion", ""),
+                              opinion_kind=request.form.get("opinion_kind") or None)
+    try:
+        result = signed()
+    except ReviewError as exc:
+        if exc.code != "redaction_pending" or not request.form.get("redact_first"):
+            raise
+        from screening.review.redaction import redacted_version
+
+        upload = redacted_version(service(), g.user.id, case_id, bulk.redact_options(request.form))
+        flash(f"已生成区分处理副本（第 {upload.version} 版），遮挡了标记为区分处理的内容", "success")
+        result = signed()
     if decision == Decision.RETURN:
         flash("已退回承办人", "success")
     elif stage == SignStage.DRAFTER:

@@ -21,7 +21,7 @@ from screening.review.views import CHINA
 from screening.types import Category, PartKind, Severity
 from screening.web import sessions
 from screening.web.state import EXTENSION, state
-from screening.web.ui import bp
+from screening.web.ui import bp, plain
 
 # Category colours (highlight background, swatch): one hue per SPEC category, readable on white.
 CATEGORY_COLOURS = {
@@ -214,12 +214,50 @@ def part_label(part: str) -> str:
 
 
 def where(location: dict) -> str:
+    """"正文 第2页 第12段", or for a table cell "表2 第5行 身份证号" (the column's header, else its number)."""
+    if location.get("row") is not None and location.get("column") is not None:
+        bits = [f"{location['sheet']}工作表" if location.get("sheet") else f"表{location.get('table') or 1}",
+                f"第{location['row']}行", location.get("header") or f"第{location['column']}列"]
+        if location.get("page") is not None:
+            bits.insert(0, f"第{location['page']}页")
+        return " ".join(bits)
     bits = [part_label(location.get("part", ""))]
     if location.get("page") is not None:
         bits.append(f"第{location['page']}页")
     if location.get("paragraph") is not None:
         bits.append(f"第{location['paragraph']}段")
     return " ".join(bits)
+
+
+def rule_table() -> dict[str, plain.RuleInfo]:
+    """Rule id → category, subtype and message, from the app's rule set (built once)."""
+    key = "screening_ui.rule_table"
+    if key not in current_app.extensions:
+        engine = screener()
+        base = getattr(engine, "base", engine)
+        current_app.extensions[key] = plain.rule_table(base.ruleset.rules)
+    return current_app.extensions[key]
+
+
+def rule_label(rule: str, category: str | None = None, subtype: str | None = None) -> str:
+    return plain.rule_label(rule, rule_table(), category, subtype)
+
+
+def event_text(event: dict) -> str:
+    return plain.event_text(event.get("action", ""), event.get("payload") or {}, rule_table())
+
+
+def display_names(names) -> dict[str, str]:
+    """Login name → display name (for the audit log), for the names given."""
+    wanted = {n for n in names if n}
+    if not wanted:
+        return {}
+    import sqlalchemy as sa
+
+    from screening.review.models import User
+    with db().read() as s:
+        rows = s.execute(sa.select(User.name, User.display_name).where(User.name.in_(wanted))).all()
+    return {name: label or name for name, label in rows}
 
 
 def action_label(action: str) -> str:
@@ -251,6 +289,8 @@ def _helpers() -> dict:
         "category_label": category_label, "severity_label": severity_label, "part_label": part_label,
         "where": where, "action_label": action_label, "stage_label": stage_label,
         "role_label": role_label, "cst": cst, "Role": Role, "nav": _nav(), "csrf": csrf_field,
+        "rule_label": rule_label, "basis_label": plain.basis_label, "scope_label": plain.scope_label,
+        "event_text": event_text, "split_error": plain.split_error, "verdict_label": plain.verdict_label,
     }
 
 

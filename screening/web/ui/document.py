@@ -61,13 +61,80 @@ class Para:
     page: int | None          # the page of the original file, where it has pages
     paragraph: int
     html: Markup
+    kind: str = "para"
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Blocks left out of a collapsed view (only the passages with findings are shown)."""
+
+    count: int
+    kind: str = "gap"
+
+
+@dataclass
+class TableCell:
+    column: int
+    html: Markup
+    marked: bool = False
+
+
+@dataclass
+class TableRow:
+    number: int
+    cells: list[TableCell] = field(default_factory=list)
+    skipped: int = 0          # rows left out just before this one (collapsed view)
+
+    @property
+    def marked(self) -> bool:
+        return any(c.marked for c in self.cells)
+
+
+@dataclass
+class TableView:
+    """Consecutive cells of one table, shown as a table (from the blocks' CellRef)."""
+
+    part: str
+    table: int
+    sheet: str | None
+    rows: list[TableRow] = field(default_factory=list)
+    kind: str = "table"
+
+    @property
+    def label(self) -> str:
+        return f"{self.sheet}工作表" if self.sheet else f"表{self.table}"
+
+    @property
+    def columns(self) -> int:
+        return max((max((c.column for c in r.cells), default=0) for r in self.rows), default=0)
+
+    def add(self, row: int, column: int, html: Markup, marked: bool, skipped: int = 0) -> None:
+        if not self.rows or self.rows[-1].number != row:
+            self.rows.append(TableRow(row, skipped=skipped))
+        cells = self.rows[-1].cells
+        if cells and cells[-1].column == column:
+            cells[-1].html = Markup(f"{cells[-1].html}<br>{html}")
+            cells[-1].marked = cells[-1].marked or marked
+        else:
+            cells.append(TableCell(column, html, marked))
+
+    def grid(self) -> list[tuple[TableRow, list[TableCell | None]]]:
+        """Each row with one entry per column (None for a column the row does not have)."""
+        width = self.columns
+        out = []
+        for row in self.rows:
+            by_col = {c.column: c for c in row.cells}
+            out.append((row, [by_col.get(i) for i in range(1, width + 1)]))
+        return out
 
 
 @dataclass
 class Screen:
     number: int
-    paras: list[Para] = field(default_factory=list)
+    paras: list = field(default_factory=list)      # Para, TableView and (collapsed) Gap items
     chars: int = 0
+    collapsed: bool = False
+    total_blocks: int = 0
 
     @property
     def source_pages(self) -> str:
@@ -150,24 +217,127 @@ def highlight(text: str, base: int, marks: Iterable[Mark], *, anchored: set | No
     return Markup("".join(str(x) for x in out))
 
 
-def render_screen(screens: Sequence[Sequence[Unit]], number: int, findings: Sequence[dict], *,
-                  link: Callable[[Mark], str] | None = None) -> Screen:
-    """Screen page `number` (1-based) with the findings' marks."""
-    number = min(max(number, 1), max(len(screens), 1))
-    units = screens[number - 1] if screens else []
-    marks = [Mark.of(f) for f in findings]
+def _marks_by_part(findings: Sequence[dict]) -> dict[str, list[Mark]]:
     by_part: dict[str, list[Mark]] = {}
-    for m in marks:
+    for f in findings:
+        m = Mark.of(f)
         by_part.setdefault(m.part, []).append(m)
+    return by_part
+
+
+def _has_mark(unit: Unit, by_part: dict[str, list[Mark]]) -> bool:
+    block = unit.block
+    return any(m.start < max(block.end, block.start + 1) and m.end > block.start
+               for m in by_part.get(str(unit.part.kind), ()))
+
+
+def _render(units: Sequence[Unit | Gap], by_part: dict[str, list[Mark]], screen: Screen,
+            link: Callable[[Mark], str] | None) -> Screen:
+    """Units as paragraphs, consecutive cells of one table as a TableView; Gap items as they come."""
     anchored: set = set()
-    screen = Screen(number)
+    table: TableView | None = None
+    skipped = 0
     for unit in units:
+        if isinstance(unit, Gap):
+            skipped = unit.count
+            continue
         part, block = unit.part, unit.block
         text = part.text[block.start:block.end]
-        html = highlight(text, block.start, by_part.get(str(part.kind), ()), anchored=anchored, link=link)
-        screen.paras.append(Para(str(part.kind), block.page, block.paragraph, html))
+        marks = by_part.get(str(part.kind), ())
+        html = highlight(text, block.start, marks, anchored=anchored, link=link)
         screen.chars += len(text)
+        cell = block.cell
+        if cell is None:
+            if skipped:
+                screen.paras.append(Gap(skipped))
+            screen.paras.append(Para(str(part.kind), block.page, block.paragraph, html))
+            table, skipped = None, 0
+            continue
+        if table is None or (table.part, table.table, table.sheet) != (str(part.kind), cell.table, cell.sheet):
+            if skipped:
+                screen.paras.append(Gap(skipped))
+                skipped = 0
+            table = TableView(str(part.kind), cell.table, cell.sheet)
+            screen.paras.append(table)
+        table.add(cell.row, cell.column, html, _has_mark(unit, by_part), skipped)
+        skipped = 0
+    if skipped:
+        screen.paras.append(Gap(skipped))
     return screen
+
+
+def render_screen(screens: Sequence[Sequence[Unit]], number: int, findings: Sequence[dict], *,
+                  link: Callable[[Mark], str] | None = None) -> Screen:
+    """Screen page `number` (1-based) with the findings' marks; table cells as tables."""
+    number = min(max(number, 1), max(len(screens), 1))
+    units = screens[number - 1] if screens else []
+    return _render(units, _marks_by_part(findings), Screen(number), link)
+
+
+def render_passages(screens: Sequence[Sequence[Unit]], findings: Sequence[dict], *, context: int = 1,
+                    link: Callable[[Mark], str] | None = None) -> Screen:
+    """The whole document collapsed to the passages with findings: each such paragraph with
+    `context` paragraphs either side, each table row with a finding together with the table's first
+    (header) row; what is left out is counted in Gap items."""
+    units = [u for screen in screens for u in screen]
+    by_part = _marks_by_part(findings)
+    keep: set[int] = set()
+    rows: set[tuple] = set()
+    for i, unit in enumerate(units):
+        if not _has_mark(unit, by_part):
+            continue
+        cell = unit.block.cell
+        if cell is None:
+            keep.update(range(max(i - context, 0), min(i + context, len(units) - 1) + 1))
+        else:
+            key = (str(unit.part.kind), cell.table, cell.sheet)
+            rows.update({(*key, cell.row), (*key, 1)})
+    for i, unit in enumerate(units):
+        cell = unit.block.cell
+        if cell is not None and (str(unit.part.kind), cell.table, cell.sheet, cell.row) in rows:
+            keep.add(i)
+        elif cell is not None:
+            keep.discard(i)   # a neighbouring table cell is shown only with its row
+    out: list[Unit | Gap] = []
+    skipped, last_row = 0, None
+    for i, unit in enumerate(units):
+        if i in keep:
+            if skipped:
+                out.append(Gap(skipped))
+            out.append(unit)
+            skipped, last_row = 0, None
+        else:
+            cell = unit.block.cell
+            row = (id(unit.part), cell.table, cell.row) if cell is not None else None
+            if row is None or row != last_row:
+                skipped += 1
+            last_row = row
+    if skipped:
+        out.append(Gap(skipped))
+    screen = Screen(1, collapsed=True, total_blocks=len(units))
+    return _render(out, by_part, screen, link)
+
+
+def block_count(screens: Sequence[Sequence[Unit]]) -> int:
+    return sum(len(s) for s in screens)
+
+
+def with_cells(findings: Sequence[dict], doc: Document | None) -> list[dict]:
+    """The findings with their table cell (table, row, column, header, sheet) filled in from the
+    document's blocks where the stored location lacks it."""
+    if doc is None:
+        return list(findings)
+    parts = {str(p.kind): p for p in doc.parts}
+    out = []
+    for f in findings:
+        loc = f["location"]
+        part = parts.get(loc["part"])
+        if loc.get("row") is None and part is not None:
+            block = part.block_at(loc["start"])
+            if block is not None and block.cell is not None:
+                f = dict(f, location={**loc, **block.cell.to_dict()})
+        out.append(f)
+    return out
 
 
 def hidden_parts(doc: Document, findings: Sequence[dict], *, limit: int = 20000) -> list[dict]:

@@ -13,7 +13,7 @@ from screening.rules import split_example
 from screening.types import Category
 from screening.web.ui import bp
 from screening.web.ui.charts import columns, hbar
-from screening.web.ui.common import CATEGORY_COLOURS, category_label, db, roles, screener, today
+from screening.web.ui.common import CATEGORY_COLOURS, category_label, db, roles, rule_label, screener, today
 from screening.web.ui.rescreen import start_in_background
 from screening.web.ui.stats import unit_stats
 
@@ -73,7 +73,7 @@ def stats():
         "category": hbar(by_cat, title="审查发现（按类别）", unit=" 项"),
         "department": hbar(by_dept, title="审查发现（按部门）", unit=" 项"),
         "month": columns(months, title="审查发现（按月）", unit=" 项"),
-        "fp": hbar([(r.rule, r.rate, "#c2410c") for r in rated], title="误报率（按规则，驳回/已处置）",
+        "fp": hbar([(rule_label(r.rule), r.rate, "#c2410c") for r in rated], title="误报率（按规则，驳回/已处置）",
                    max_value=1.0, percent=True),
         "stage": hbar([(Stage(k).label, n, None) for k, n in data.by_stage.most_common()],
                       title="案件（按阶段）", unit=" 件"),
