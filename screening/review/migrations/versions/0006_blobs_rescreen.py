@@ -2,7 +2,7 @@
 re-screening runs (screening/review/rescreen.py)
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-03 19:00:00
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import screening.review.rescreen  # noqa: F401,E402
 import screening.review.storage  # noqa: F401,E402
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
