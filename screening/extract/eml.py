@@ -48,10 +48,11 @@ def _add_body(body: EmailMessage, parts: Parts, limits: Limits, warnings: list[s
         from screening.extract import html
 
         doc = html.extract(content.encode("utf-8"), "邮件正文.html", limits)
-        for part in doc.parts:
+        reading = {PartKind.HEADER: 0, PartKind.BODY: 1, PartKind.FOOTER: 2}
+        for part in sorted(doc.parts, key=lambda p: reading.get(p.kind, 3)):   # no site frame in a mail
+            kind = PartKind.BODY if part.kind in (PartKind.HEADER, PartKind.FOOTER) else part.kind
             for block in part.blocks:
-                parts[part.kind].add(part.text[block.start:block.end], label=block.label, cell=block.cell,
-                                     region=block.region)
+                parts[kind].add(part.text[block.start:block.end], label=block.label, cell=block.cell)
         return
     for line in content.splitlines():
         parts[PartKind.BODY].add(line)

@@ -21,29 +21,12 @@ from lxml import html as lxml_html
 
 from screening.errors import UnreadableDocument
 from screening.extract import html_hidden
-from screening.extract.common import HTML_HIDDEN, HTML_HIDDEN_INPUT, Limits, Parts, make_document
-from screening.extract.html_article import Article, find_article, is_chrome_element
+from screening.extract.common import Limits, Parts, make_document
+from screening.extract.html_article import Article, find_article
+from screening.extract.html_visible import Visible, collapse, hiding_selectors
 from screening.extract.txt import chinese_score, decode_text
-from screening.types import REGION_CHROME, CellRef, Document, PartKind
+from screening.types import Document, PartKind
 
-_BLOCK = frozenset((
-    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol p section summary "
-    "table tbody thead tfoot tr ul option"
-).split())
-_CELLS = frozenset(("td", "th"))
-_PREFORMATTED = frozenset(("pre", "textarea", "listing", "plaintext", "xmp"))
-_DROP = frozenset(("script", "style", "noscript", "template", "head", "iframe", "frame", "object", "embed",
-                   "audio", "video", "canvas", "applet"))
-_HIDDEN_STYLE = re.compile(
-    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0+(?:\.0+)?[a-z%]*)\s*(?:!important)?\s*(?:;|$)",
-    re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\n\r\f]+")
-# Classes that hide an element in the common CSS frameworks (Bootstrap, Tailwind, WAI patterns).
-_HIDING_CLASSES = frozenset(("hidden", "hide", "d-none", "sr-only", "visually-hidden", "invisible", "display-none",
-                             "is-hidden", "u-hidden", "screen-reader-text"))
-_STYLE_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([\w-]+)\s*$")
 _META = {"author": "作者", "keywords": "关键词", "description": "描述", "generator": "创建程序"}
 _LINKS = (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src"), ("form", "action"))
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
@@ -66,7 +49,7 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     parts = Parts()
     _metadata(root, parts)
     article = find_article(root)
-    visible = _Visible(parts, article, _hiding_selectors(root))
+    visible = Visible(parts, article, hiding_selectors(root))
     visible.element(root, PartKind.BODY, "", visible.outside)
     hidden = parts[PartKind.HIDDEN]
     for add in (html_hidden.add_comments, html_hidden.add_attributes, html_hidden.add_scripts, html_hidden.add_inert):
@@ -100,11 +83,11 @@ def _metadata(root, parts: Parts) -> None:
     meta = parts[PartKind.METADATA]
     title = root.find(".//title")
     if title is not None and (title.text_content() or "").strip():
-        meta.add(f"标题：{_collapse(title.text_content())}")
+        meta.add(f"标题：{collapse(title.text_content())}")
     for el in root.iter("meta"):
         label = _META.get((el.get("name") or "").strip().lower())
         if label and (el.get("content") or "").strip():
-            meta.add(f"{label}：{_collapse(el.get('content'))}")
+            meta.add(f"{label}：{collapse(el.get('content'))}")
     links = {}
     for tag, attr in _LINKS:
         for el in root.iter(tag):
@@ -113,10 +96,6 @@ def _metadata(root, parts: Parts) -> None:
                 links[url] = None
     for url in links:
         meta.add(f"超链接：{url}")
-
-
-def _collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
 
 
 def _site(root, article: Article) -> str:
@@ -130,150 +109,3 @@ def _site(root, article: Article) -> str:
             return match.group(1).lower()
     return f"frame:{article.signature}" if article.signature else ""
 
-
-def _hiding_selectors(root) -> frozenset[str]:
-    """`.class` and `#id` selectors that the page's own `<style>` blocks hide (display:none …)."""
-    found = {f".{name}" for name in _HIDING_CLASSES}
-    for style in root.iter("style"):
-        for selectors, body in _STYLE_RULE.findall(style.text or ""):
-            if _HIDDEN_STYLE.search(body.replace("\n", " ").strip().strip(";").join((";", ";"))):
-                for selector in selectors.split(","):
-                    match = _SIMPLE_SELECTOR.match(selector)
-                    if match:
-                        found.add(match.group(1) + match.group(2))
-    return frozenset(found)
-
-
-def _data_table(table, article: Article) -> bool:
-    """A table of data, not of layout: no table inside it and no article start inside it."""
-    return not any(True for _ in table.iterdescendants("table")) and not any(
-        table in root.iterancestors() for root in article.roots)
-
-
-class _Table:
-    def __init__(self, index: int) -> None:
-        self.index, self.row, self.column = index, 0, 0
-        self.headers: dict[int, str] = {}
-
-
-class _Visible:
-    """Accumulates inline text into the current block; a block element or <br> ends it."""
-
-    def __init__(self, parts: Parts, article: Article, hiding: frozenset[str]) -> None:
-        self.parts = parts
-        self.article = article
-        self.hiding = hiding
-        self.outside = REGION_CHROME if article.roots else ""
-        self.regions: dict = {}
-        self.seen_article = False
-        self._tables: list[_Table | None] = []
-        self._table_count = 0
-        self._buf: list[str] = []
-        self._where: tuple = (PartKind.BODY, "", "", None)
-
-    def region_of(self, el) -> str:
-        while el is not None:
-            if el in self.regions:
-                return self.regions[el]
-            el = el.getparent()
-        return self.outside
-
-    def _hidden(self, el) -> bool:
-        if el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true":
-            return True
-        if _HIDDEN_STYLE.search(el.get("style") or ""):
-            return True
-        classes = (el.get("class") or "").split()
-        return any(f".{c}" in self.hiding for c in classes) or f"#{el.get('id')}" in self.hiding
-
-    def add(self, text: str | None, where: tuple) -> None:
-        if not text:
-            return
-        if self._buf and self._where != where:
-            self.flush()
-        self._where = where
-        self._buf.append(text)
-
-    def flush(self) -> None:
-        text = _collapse("".join(self._buf))
-        self._buf = []
-        if text:
-            self._emit(text, self._where)
-
-    def _emit(self, text: str, where: tuple) -> None:
-        kind, label, region, cell = where
-        if region == REGION_CHROME and kind in (PartKind.BODY, PartKind.TABLE):
-            kind = PartKind.FOOTER if self.seen_article else PartKind.HEADER
-        elif not region and self.article.roots and kind is not PartKind.HIDDEN:
-            self.seen_article = True
-        self.parts[kind].add(text, label=label, cell=cell, region=region)
-
-    def element(self, el, kind: PartKind, label: str, region: str, cell: CellRef | None = None) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
-        if tag is None:
-            return                                   # comments are read separately
-        if self.article.starts_here(el):
-            region = REGION_CHROME if is_chrome_element(el) else ""
-        elif not region and len(el) <= 12 and is_chrome_element(el):
-            region = REGION_CHROME
-        self.regions[el] = region
-        if tag in _DROP:
-            return
-        if tag == "input":
-            if (el.get("type") or "").lower() == "hidden" and (el.get("value") or "").strip():
-                self.flush()
-                self._emit(f"{el.get('name') or ''}={el.get('value').strip()}",
-                           (PartKind.HIDDEN, HTML_HIDDEN_INPUT, region, None))
-            return
-        hides = kind is not PartKind.HIDDEN and self._hidden(el)
-        if hides:
-            kind, label = PartKind.HIDDEN, HTML_HIDDEN
-        if tag == "table":
-            self._table_open(el)
-        elif tag == "tr" and self._tables and self._tables[-1]:
-            self._tables[-1].row += 1
-            self._tables[-1].column = 0
-        elif tag in _CELLS and self._tables and self._tables[-1]:
-            cell = self._cell(el, tag)
-            if kind is PartKind.BODY:
-                kind = PartKind.TABLE
-        if tag == "br":
-            self.flush()
-            return
-        where = (kind, label, region, cell)
-        if tag in _PREFORMATTED:
-            self.flush()
-            for line in el.text_content().splitlines():
-                if line.strip():
-                    self._emit(line.rstrip(), where)
-            return
-        block = hides or tag in _BLOCK or tag in _CELLS
-        if block:
-            self.flush()
-        self.add(el.text, where)
-        for child in el:
-            self.element(child, kind, label, region, cell)
-            self.add(child.tail, where)
-        if block:
-            self.flush()
-        if tag == "table":
-            self._tables.pop()
-
-    def _table_open(self, el) -> None:
-        if _data_table(el, self.article):
-            self._table_count += 1
-            self._tables.append(_Table(self._table_count))
-        else:
-            self._tables.append(None)
-
-    def _cell(self, el, tag: str) -> CellRef:
-        table = self._tables[-1]
-        try:
-            span = max(1, min(int(el.get("colspan") or 1), 1000))
-        except ValueError:
-            span = 1
-        column = table.column + 1
-        table.column += span
-        if table.row <= 1 and tag == "th":
-            table.headers[column] = _collapse(el.text_content())
-        return CellRef(table.index, max(table.row, 1), column, table.headers.get(column) if table.row > 1 else None)

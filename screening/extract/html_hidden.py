@@ -15,20 +15,16 @@ from lxml import etree
 
 from screening.extract.common import (HTML_ATTRIBUTE, HTML_COMMENT, HTML_NOSCRIPT, HTML_SCRIPT, HTML_TEMPLATE,
                                       PartBuilder)
+from screening.extract.html_visible import collapse
 
 # Attributes whose text a page carries: tooltips, alternative text, form values and hints, data-*.
 _TEXT_ATTRIBUTES = ("title", "alt", "placeholder", "value", "aria-label", "summary", "label", "content")
 _SKIPPED_META = frozenset(("author", "keywords", "description", "generator", "viewport", "robots", "renderer"))
-_SPACES = re.compile(r"\s+")
 # A JavaScript/JSON string literal, with the name it is assigned or keyed to when there is one.
 _LITERAL = re.compile(r"""(?:([A-Za-z_$][\w$]*|"[^"\\\n]{1,40}"|'[^'\\\n]{1,40}')\s*[:=]\s*)?(["'`])((?:\\.|(?!\2)[^\\\n])*)\2""")
 _JSON_TYPES = ("application/json", "application/ld+json", "importmap")
 _MAX_LITERALS = 5000                     # per page: a minified library holds thousands of short strings
 _WORDLIKE = re.compile(r"[\u3400-\u9fff]|\d{5}|@|://|[^\s\w.#:;,()\[\]{}<>/='\"+*-]")
-
-
-def collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
 
 
 def add_comments(root, hidden: PartBuilder, region_of: Callable) -> None:

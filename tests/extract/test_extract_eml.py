@@ -100,3 +100,14 @@ def test_undecodable_base64_lines_are_reported_never_read_as_text(engine):
     assert report.verdict is not Verdict.PASS
     assert not [f for f in report.findings if f.location.part is PartKind.BODY]
     assert any(f.rule == "extract.incomplete" and "base64" in f.text for f in report.findings)
+
+
+def test_an_html_only_mail_is_read_whole_with_no_page_frame():
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "office@example.gov.cn", "通知"
+    msg.set_content("<html><body><div class='nav'>导航</div><p>请于周五前报送材料，逾期不再受理。</p>"
+                    "<!-- 内部备注：名单另发 --></body></html>", subtype="html")
+    doc = extract_bytes(msg.as_bytes(), "a.eml")
+    assert blocks(doc, PartKind.BODY) == ["导航", "请于周五前报送材料，逾期不再受理。"]
+    assert "内部备注：名单另发" in blocks(doc, PartKind.HIDDEN)
+    assert all(not b.region for p in doc.parts for b in p.blocks)

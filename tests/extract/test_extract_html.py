@@ -1,8 +1,12 @@
 """html: what a browser shows, block by block; what it hides but the file holds."""
 from __future__ import annotations
 
+from html import escape as html_escape
+
 import pytest
 from extract_helpers import assert_well_formed, blocks, labelled
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.extract import extract_bytes
 from screening.extract.common import (HTML_COMMENT, HTML_HIDDEN, HTML_HIDDEN_INPUT, HTML_NOSCRIPT, HTML_SCRIPT,
@@ -129,3 +133,22 @@ def test_a_layout_table_holding_the_article_is_not_a_data_table():
     assert blocks(doc, PartKind.BODY)[:2] == ["第一段正文，各单位要认真贯彻落实有关要求并按时报送工作情况。", "第二段正文，请于月底前报送。"]
     assert blocks(doc, PartKind.TABLE) == ["单位", "某某局"]
     assert blocks(doc, PartKind.HEADER) == ["首页"]
+
+
+_FRAGMENT = st.text(alphabet=st.sampled_from("政府信息公开通知内网密码身份证 ，。：<>&\"'-=/0123456789abcXx"), max_size=40)
+_WRAPPERS = ("<p>{}</p>", "<div class='nav'>{}</div>", "<!-- {} -->", "<span data-x=\"{}\">正文</span>",
+             "<script>var a = \"{}\";</script>", "<div style='display:none'>{}</div>", "<td>{}</td>",
+             "<footer>{}</footer>", "<noscript>{}</noscript>")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WRAPPERS), _FRAGMENT), min_size=1, max_size=12))
+def test_any_page_extracts_well_formed_and_screens_with_exact_offsets(engine, pieces):
+    body = "".join(wrapper.format(html_escape(text)) for wrapper, text in pieces)
+    data = f"<html><body><div class='content'><p>关于做好政府信息公开工作的通知。</p>{body}</div></body></html>".encode()
+    doc = extract_bytes(data, "a.html")
+    assert_well_formed(doc, data)
+    report = engine.screen(doc)            # the engine asserts finding.text == part.text[start:end]
+    texts = {p.kind: p.text for p in doc.parts}
+    for f in report.findings:
+        assert texts[f.location.part][f.location.start:f.location.end] == f.text
