@@ -19,7 +19,8 @@ class Limits:
     max_pages: int = 2000              # PDF pages
     zip_max_members: int = 2000        # OOXML: number of zip members
     zip_max_total: int = 300 * MiB     # OOXML: total uncompressed size
-    zip_max_ratio: float = 100.0       # OOXML: uncompressed/compressed, per member and overall
+    zip_max_ratio: float = 100.0       # OOXML: uncompressed/compressed, per member and overall,
+    zip_ratio_floor: int = 64 * MiB    #   counted only for members (and totals) larger than this
     timeout_s: float = 60.0            # extract_isolated: wall clock
     memory_bytes: int = 2 * GiB        # extract_isolated: RLIMIT_AS of the child
     attachment_depth: int = 3          # attachments inside attachments: levels still to open

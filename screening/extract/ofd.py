@@ -15,6 +15,7 @@ safe parser of extract/ooxml.py does it in one module.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from screening.errors import UnreadableDocument
 from screening.extract import ocr, ofd_text
@@ -30,6 +31,19 @@ DOC_INFO = (("Title", "标题"), ("Author", "作者"), ("Subject", "主题"), ("
 ANNOT_TYPES = {"Link": "链接", "Path": "路径", "Highlight": "高亮", "Stamp": "印章", "Watermark": "水印"}
 
 
+@dataclass
+class _Reading:
+    """What the walk over one OFD collects (mutable, lives for one extraction)."""
+
+    pkg: OfdPackage
+    parts: Parts
+    limits: Limits
+    scans: ocr.PageOcr
+    members: list[Member] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0
+
+
 def extract(data: bytes, name: str, limits: Limits) -> Document:
     started = time.monotonic()
     pkg = open_ofd(data, limits)
@@ -38,19 +52,22 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
     bodies = [el for el in root if el.tag == "DocBody"] if root is not None else []
     if not bodies:
         raise UnreadableDocument("corrupt", "OFD.xml 中没有文档（DocBody）")
-    parts, members, warnings = Parts(), [], []
-    scans = ocr.PageOcr(limits, parts, started=started)
-    pages = 0
+    parts = Parts()
+    reading = _Reading(pkg, parts, limits, ocr.PageOcr(limits, parts, started=started))
     for body in bodies:
         _doc_info(body.find("DocInfo"), parts)
         doc_root = pkg.resolve(entry, (body.findtext("DocRoot") or ""))
         document = pkg.xml(doc_root)
         if document is None:
             raise UnreadableDocument("corrupt", f"OFD 文档根（{body.findtext('DocRoot')}）缺失")
-        pages = _document(pkg, doc_root, document, pages, parts, members, warnings, limits, scans)
+        page_ids = _pages(reading, doc_root, document)
+        _annotations(pkg, doc_root, document, page_ids, parts)
+        _custom_tags(pkg, pkg.resolve(doc_root, document.findtext("CustomTags")), parts)
+        _outline(document, page_ids, parts)
+        _attachments(reading, pkg.resolve(doc_root, document.findtext("Attachments")))
         signatures(pkg, pkg.resolve(entry, body.findtext("Signatures")), parts[PartKind.METADATA])
-    warnings += scans.warnings() + extract_members(members, parts, limits)
-    return make_document(data, name, "ofd", parts, pages=pages, warnings=warnings)
+    warnings = reading.warnings + reading.scans.warnings() + extract_members(reading.members, parts, limits)
+    return make_document(data, name, "ofd", parts, pages=reading.pages, warnings=warnings)
 
 
 def _doc_info(info, parts: Parts) -> None:
@@ -65,43 +82,44 @@ def _doc_info(info, parts: Parts) -> None:
         _add(meta, f"自定义属性“{data.get('Name', '')}”", text_of(data))
 
 
-def _document(pkg: OfdPackage, doc_root: str, document, offset: int, parts: Parts,
-              members: list[Member], warnings: list[str], limits: Limits, scans: ocr.PageOcr) -> int:
-    """Pages, annotations, attachments and custom tags of one Document.xml; returns the page count so far."""
+def _pages(reading: _Reading, doc_root: str, document) -> dict[str, int]:
+    """The pages of one Document.xml (templates included; image-only pages OCR'd); returns
+    page ID → page number."""
+    pkg = reading.pkg
     templates = {t.get("ID"): pkg.resolve(doc_root, t.get("BaseLoc")) for t in document.iter("TemplatePage")}
-    page_ids: dict[str, int] = {}
     pages_el = document.find("Pages")
     page_list = list(pages_el.iter("Page")) if pages_el is not None else []
     if not page_list:
         raise UnreadableDocument("corrupt", f"OFD 文档（{doc_root}）没有页面")
-    if offset + len(page_list) > limits.max_pages:
-        raise UnreadableDocument("too_large", f"OFD 共 {offset + len(page_list)} 页，超过上限 {limits.max_pages} 页")
-    for i, page_el in enumerate(page_list, offset + 1):
+    if reading.pages + len(page_list) > reading.limits.max_pages:
+        raise UnreadableDocument("too_large", f"OFD 共 {reading.pages + len(page_list)} 页，"
+                                              f"超过上限 {reading.limits.max_pages} 页")
+    page_ids: dict[str, int] = {}
+    for i, page_el in enumerate(page_list, reading.pages + 1):
         page_ids[page_el.get("ID", "")] = i
-        loc = pkg.resolve(doc_root, page_el.get("BaseLoc"))
-        content = pkg.xml(loc)
+        content = pkg.xml(pkg.resolve(doc_root, page_el.get("BaseLoc")))
         if content is None:
             raise UnreadableDocument("corrupt", f"OFD 第{i}页的内容（{page_el.get('BaseLoc')}）缺失")
         layers = [content.find("Content")]
         layers += [pkg.xml(templates.get(t.get("TemplateID"))) for t in content.iter("Template")]
         runs = [r for layer in layers if layer is not None for r in ofd_text.runs(layer)]
-        _lines(runs, i, parts, PartKind.BODY)
+        _lines(runs, i, reading.parts, PartKind.BODY)
         if not any(r.text.strip() and not r.invisible for r in runs):
             for image in _page_images(pkg, doc_root, document, content):
-                scans.page(i, lambda image=image: ocr.open_image(image))
-    _annotations(pkg, doc_root, document, page_ids, parts)
-    _custom_tags(pkg, pkg.resolve(doc_root, document.findtext("CustomTags")), parts)
-    _outline(document, page_ids, parts)
-    att_loc = pkg.resolve(doc_root, document.findtext("Attachments"))
-    att_root = pkg.xml(att_loc)
-    for att in att_root.iter("Attachment") if att_root is not None else ():
-        file_loc = pkg.resolve(att_loc, att.findtext("FileLoc"))
+                reading.scans.page(i, lambda image=image: ocr.open_image(image))
+    reading.pages += len(page_list)
+    return page_ids
+
+
+def _attachments(reading: _Reading, index_loc: str | None) -> None:
+    index = reading.pkg.xml(index_loc)
+    for att in index.iter("Attachment") if index is not None else ():
+        file_loc = reading.pkg.resolve(index_loc, att.findtext("FileLoc"))
         name = member_name(att.get("Name") or "", att.get("Format") or "")
         if file_loc is None:
-            warnings.append(f"附件“{name}”在 OFD 包中缺失，未能审查")
-            continue
-        members.append(Member(name, pkg.raw(file_loc)))
-    return offset + len(page_list)
+            reading.warnings.append(f"附件“{name}”在 OFD 包中缺失，未能审查")
+        else:
+            reading.members.append(Member(name, reading.pkg.raw(file_loc)))
 
 
 def _lines(runs, page: int, parts: Parts, kind: PartKind, label: str = "") -> None:

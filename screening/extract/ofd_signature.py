@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import warnings
 
-from cryptography import x509
-from cryptography.x509.oid import NameOID
-
 from screening.extract.common import PartBuilder
 from screening.extract.ofd_package import OfdPackage
 
@@ -42,6 +39,9 @@ def signatures(pkg: OfdPackage, index_loc: str | None, meta: PartBuilder) -> Non
 
 def certificate_subjects(blob: bytes) -> list[tuple[str, str]]:
     """(label, name) for the common name and organisation of every certificate in a DER blob."""
+    from cryptography import x509  # only for signed OFDs: it costs a third of a second to import
+    from cryptography.x509.oid import NameOID
+
     found: list[tuple[str, str]] = []
     pos, tries = blob.find(b"\x30\x82"), 0
     while pos >= 0 and tries < _MAX_TRIES:

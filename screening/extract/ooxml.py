@@ -1,7 +1,9 @@
 """An OOXML package, checked before anything parses it.
 
 `open_package` fails closed: too many members, too much uncompressed data, a suspicious
-compression ratio (`zip_bomb`), member names that escape the package or encrypted members
+compression ratio of a large member (`zip_bomb`; repetitive XML — a million short paragraphs —
+compresses 600:1 and more, so the ratio counts only above `Limits.zip_ratio_floor` and the
+uncompressed sizes are what bound the work), member names that escape the package or encrypted members
 (`hostile_content`, `encrypted`), and any DTD in any XML part (`hostile_content`: entities can
 expand without bound or silently drop paragraph text). Only then are the XML parts parsed,
 with a parser that resolves no entity and fetches nothing.
@@ -26,7 +28,6 @@ REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_DOCUMENT = "/officeDocument"        # the suffix of the main part's relationship type
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_MIN_RATIO_CHECK = 1 << 20                 # smaller members are not ratio-checked: XML compresses well
 _CHUNK = 1 << 20
 _EOCD = b"PK\x05\x06"
 
@@ -164,11 +165,11 @@ def _check_members(infos: list[zipfile.ZipInfo], packed: int, limits: Limits) ->
             raise UnreadableDocument("encrypted", f"压缩包成员 {name} 已加密")
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > _MIN_RATIO_CHECK and ratio > limits.zip_max_ratio:
+        if info.file_size > limits.zip_ratio_floor and ratio > limits.zip_max_ratio:
             raise UnreadableDocument("zip_bomb", f"成员 {name} 压缩比 {ratio:.0f}:1，超过上限 {limits.zip_max_ratio:.0f}:1")
     if total > limits.zip_max_total:
         raise UnreadableDocument("zip_bomb", f"解压后共 {total} 字节，超过上限 {limits.zip_max_total} 字节")
-    if total > _MIN_RATIO_CHECK and total / max(packed, 1) > limits.zip_max_ratio:
+    if total > limits.zip_ratio_floor and total / max(packed, 1) > limits.zip_max_ratio:
         raise UnreadableDocument("zip_bomb", f"整体压缩比 {total / max(packed, 1):.0f}:1，超过上限 {limits.zip_max_ratio:.0f}:1")
 
 
