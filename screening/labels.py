@@ -22,7 +22,15 @@ PART = {
 
 
 def where(location) -> str:
-    """“正文 第2页 第12段” for a Location."""
+    """“正文 第2页 第12段” for a Location; a table cell reads “表2 第5行 身份证号” (its column's
+    header, else “第3列”), a spreadsheet cell “工作表“名单” 第5行 身份证号”."""
+    cell = location.cell
+    if cell is not None:
+        bits = [f"工作表“{cell.sheet}”" if cell.sheet else f"表{cell.table}"]
+        if location.page is not None:
+            bits.insert(0, f"第{location.page}页")
+        bits += [f"第{cell.row}行", cell.header or f"第{cell.column}列"]
+        return " ".join(bits)
     bits = [PART[location.part]]
     if location.page is not None:
         bits.append(f"第{location.page}页")

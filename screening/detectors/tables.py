@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from screening.columns import HEADER_HINTS, ColumnType, Kind, fits, hinted, type_column
 from screening.normalize import NormalizedView
 from screening.tables import Table, TableCell, tables
+from screening.validators import secret_value
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
 _OFFICIAL_NOTICE = re.compile(
@@ -63,6 +64,9 @@ class TableDetector:
             header = table.header(column)
             data = [c for c in cells if c.ref.row not in header_rows]
             kind = type_column(header, [c.normalized for c in data])
+            if (kind is None or kind.kind is Kind.ACCOUNT) and hinted(Kind.SECRET, header) \
+                    and not hinted(Kind.ACCOUNT, header) and any(secret_value(c.normalized) for c in data):
+                kind = ColumnType(Kind.SECRET, 1.0, True, 0.9)    # headed 密码/口令: any password-like value
             if kind is None:
                 continue
             # a first row taken for a header that fits the column's kind is data after all
@@ -112,12 +116,15 @@ class TableDetector:
             if kind.kind is Kind.PIN and (account is None or account != column - 1 and not kind.hinted
                                           or all(c.normalized.endswith("00") for c in cells)):
                 continue
-            values = [c.normalized for c in cells if fits(kind.kind, c.normalized)]
+            def accept(text: str, kind: ColumnType = kind) -> bool:
+                return secret_value(text) if kind.hinted and kind.kind is Kind.SECRET else fits(kind.kind, text)
+
+            values = [c.normalized for c in cells if accept(c.normalized)]
             if len(set(values)) < len(values) * 0.5 and not kind.hinted or _common_prefix(values) > _SECRET_PREFIX:
                 continue
             header = table.header(column)
             for cell in cells:
-                if not fits(kind.kind, cell.normalized):
+                if not accept(cell.normalized):
                     continue
                 owner = table.row(cell.ref.row).get(account) if account is not None else None
                 who = f"账号“{owner.text}”的密码" if owner is not None else "密码"
