@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from screening.names import person_name, surname_of
+from screening.names import OFFICIAL_NOTICE, person_name, surname_of
 from screening.validators import COMPOUND_SURNAMES
 from screening.normalize import NormalizedView
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
@@ -60,6 +60,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _FUNCTION_TAGS = frozenset({"c", "d", "p", "v", "vn", "vd", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "f",
                             "ad", "t", "y", "e", "o", "a", "b", "zg", "df", "mq"})
+_TITLE = 120                 # characters at the start of the body read as the document's title
 _GIVEN_MIN = 3               # uses in jieba's names from which a character counts as a given-name character
 _TAGS = ("nr", "nrfg", "nrt")
 
@@ -203,6 +204,9 @@ class ProseNameDetector:
         return self._cut
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
+        title = next((v.text[:_TITLE] for v in views if v.part.kind is PartKind.BODY), "")
+        if OFFICIAL_NOTICE.search(title):
+            return                    # a 表彰 or 任前公示 notice names its people in public
         for view in views:
             if view.part.kind in self.kinds:
                 yield from self.detect_view(view)

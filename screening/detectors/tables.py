@@ -13,14 +13,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from screening.columns import HEADER_HINTS, ColumnType, Kind, fits, hinted, type_column
+from screening.names import OFFICIAL_NOTICE as _OFFICIAL_NOTICE
 from screening.normalize import NormalizedView
 from screening.tables import Table, TableCell, tables
 from screening.validators import secret_value
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
-_OFFICIAL_NOTICE = re.compile(
-    r"任前公示|拟任|拟提拔|拟晋升|干部公示|表彰|先进个人|先进工作者|优秀共产党员|优秀党务工作者|劳动模范|荣誉称号"
-    r"|获奖|嘉奖|通报表扬|当选|拟录用|拟聘用|录用人员|聘用人员|人大代表|政协委员")
 _OFFICIAL_HEADER = re.compile(r"职务|职称|职级|现任|拟任|任职|工作单位|所在单位|荣誉|称号|奖项|获奖|代表团")
 _POST = re.compile(r"(?:局长|处长|科长|主任|书记|县长|市长|区长|镇长|乡长|部长|厅长|主席|委员|院长|所长|站长|校长|经理|干部|科员"
                    r"|调研员|主任科员|董事长|队长)$")
