@@ -24,13 +24,22 @@ REGION = {REGION_CHROME: "页面框架"}
 
 
 def where(location) -> str:
-    """“正文 第2页 第12段” for a Location; “页面框架 页脚 第3段” in a web page's frame."""
+    """“正文 第2页 第12段” for a Location; “页面框架 页脚 第3段” in a web page's frame; a table cell
+    “表2 第5行 身份证号” (its column's header, else “第3列”); a spreadsheet cell
+    “正文 工作表“名单” D7（身份证号）”."""
     bits = [PART[location.part]]
     if getattr(location, "region", "") == REGION_CHROME:
         bits.insert(0, REGION["chrome"])
     cell = getattr(location, "cell", None)
     if cell is not None and cell.sheet is not None:     # a spreadsheet: 工作表“名单” D7（身份证号）
         bits.append(f"工作表“{cell.sheet}” {cell.a1}" + (f"（{cell.header}）" if cell.header else ""))
+        return " ".join(bits)
+    if cell is not None:                                # a table of a document: 表2 第5行 身份证号
+        if str(location.part) == "table":
+            bits = bits[:-1]
+        if location.page is not None:
+            bits.append(f"第{location.page}页")
+        bits += [f"表{cell.table}", f"第{cell.row}行", cell.header or f"第{cell.column}列"]
         return " ".join(bits)
     if location.page is not None:
         bits.append(f"第{location.page}页")

@@ -58,3 +58,9 @@ def surname_of(text: str) -> str:
     """The surname a text starts with ('' when it starts with none)."""
     s = compact(text)
     return s[:2] if s[:2] in COMPOUND_SURNAMES else s[:1] if s[:1] in SURNAMES else ""
+
+
+# Lists and notices of officials or honourees acting in office (public by law): 任前公示, 表彰 …
+OFFICIAL_NOTICE = re.compile(
+    r"任前公示|拟任|拟提拔|拟晋升|干部公示|表彰|先进个人|先进工作者|优秀共产党员|优秀党务工作者|劳动模范|荣誉称号"
+    r"|获奖|嘉奖|通报表扬|当选|拟录用|拟聘用|录用人员|聘用人员|人大代表|政协委员")

@@ -15,22 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from screening.names import person_name, surname_of
+from screening.names import OFFICIAL_NOTICE, person_name, surname_of
 from screening.validators import COMPOUND_SURNAMES
+from screening.name_context import AFTER, FOLLOW, ROLES
 from screening.normalize import NormalizedView
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
-# A private role or relation right before the name: 村民王某, 其妻刘某, 被告人张某.
-ROLES = (
-    "村民", "居民", "群众", "农民", "市民", "患者", "病人", "病患", "被告人", "原告", "被告", "第三人", "受害人", "被害人",
-    "死者", "伤者", "遇难者", "户主", "信访人", "上访人", "举报人", "投诉人", "控告人", "当事人", "犯罪嫌疑人", "嫌疑人",
-    "罪犯", "服刑人员", "被执行人", "申请人", "学生", "农户", "低保户", "特困户", "贫困户", "残疾人", "其妻", "其夫", "其子",
-    "其女", "其父", "其母", "妻子", "丈夫", "儿子", "女儿", "父亲", "母亲", "配偶", "驾驶员", "驾驶人", "司机", "乘客",
-    "监护人", "家属", "亲属", "借款人", "务工人员", "无业人员", "之子", "之女", "之妻", "之夫", "之父", "之母")
-# What follows a private person's name: 之子, 驾驶, 因病住院 …
-AFTER = ("之子", "之女", "之妻", "之夫", "之父", "之母", "的妻子", "的丈夫", "的儿子", "的女儿", "的父亲", "的母亲", "驾驶",
-         "驾车", "骑行", "骑乘", "酒后", "因病", "住院", "确诊", "死亡", "身亡", "溺水", "走失", "被拖欠", "家中", "家住",
-         "现住", "户籍")
 # ... and the personal descriptions of a record: ，男，1985年出生，住…, 身份证号…
 _DESCRIPTION = r"(?:出生|生于|\d{1,3}\s*岁|身份证|公民身份号码|住址)"
 _ROLE_BEFORE = re.compile("(?:" + "|".join(ROLES) + r")[:：]?\s*$")
@@ -41,9 +31,6 @@ _MARKS = re.compile("|".join(AFTER) + r"|[（(，,、]\s*[男女]\s*[，,、）)
 # name stands right after a role word, or at most 20 characters before a description.
 _ROLE_WINDOW = (2, 7)
 _MARK_WINDOW = (20, 2)
-# Words and characters a name is commonly followed by (where the tagger's word boundary is wrong).
-FOLLOW = AFTER + ("反映", "称", "于", "在", "因", "被", "与", "和", "向", "到", "的", "等", "系", "是", "将", "已", "曾", "均",
-                  "也", "说", "诉", "持", "经", "未", "无", "自", "从", "对", "把", "为", "现", "及", "携", "带", "驾", "骑")
 # What a name stands right before: a kin word (之子), or the start of a record's description
 # (，男， / （女， / ，1985年3月出生).
 _BEFORE_MARK = re.compile(r"之子|之女|之妻|之夫|之父|之母|[（(，,]\s*[男女]\s*[，,、）)]|[，,]\s*\d{4}\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?\s*(?:出生|生)")
@@ -60,6 +47,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _FUNCTION_TAGS = frozenset({"c", "d", "p", "v", "vn", "vd", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "f",
                             "ad", "t", "y", "e", "o", "a", "b", "zg", "df", "mq"})
+_TITLE = 120                 # characters at the start of the body read as the document's title
 _GIVEN_MIN = 3               # uses in jieba's names from which a character counts as a given-name character
 _TAGS = ("nr", "nrfg", "nrt")
 
@@ -203,6 +191,9 @@ class ProseNameDetector:
         return self._cut
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
+        title = next((v.text[:_TITLE] for v in views if v.part.kind is PartKind.BODY), "")
+        if OFFICIAL_NOTICE.search(title):
+            return                    # a 表彰 or 任前公示 notice names its people in public
         for view in views:
             if view.part.kind in self.kinds:
                 yield from self.detect_view(view)

@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from screening.columns import HEADER_HINTS, ColumnType, Kind, fits, hinted, type_column
+from screening.names import OFFICIAL_NOTICE as _OFFICIAL_NOTICE
 from screening.normalize import NormalizedView
 from screening.tables import Table, TableCell, tables
+from screening.validators import secret_value
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
-_OFFICIAL_NOTICE = re.compile(
-    r"任前公示|拟任|拟提拔|拟晋升|干部公示|表彰|先进个人|先进工作者|优秀共产党员|优秀党务工作者|劳动模范|荣誉称号"
-    r"|获奖|嘉奖|通报表扬|当选|拟录用|拟聘用|录用人员|聘用人员|人大代表|政协委员")
 _OFFICIAL_HEADER = re.compile(r"职务|职称|职级|现任|拟任|任职|工作单位|所在单位|荣誉|称号|奖项|获奖|代表团")
 _POST = re.compile(r"(?:局长|处长|科长|主任|书记|县长|市长|区长|镇长|乡长|部长|厅长|主席|委员|院长|所长|站长|校长|经理|干部|科员"
                    r"|调研员|主任科员|董事长|队长)$")
@@ -63,6 +62,9 @@ class TableDetector:
             header = table.header(column)
             data = [c for c in cells if c.ref.row not in header_rows]
             kind = type_column(header, [c.normalized for c in data])
+            if (kind is None or kind.kind is Kind.ACCOUNT) and hinted(Kind.SECRET, header) \
+                    and not hinted(Kind.ACCOUNT, header) and any(secret_value(c.normalized) for c in data):
+                kind = ColumnType(Kind.SECRET, 1.0, True, 0.9)    # headed 密码/口令: any password-like value
             if kind is None:
                 continue
             # a first row taken for a header that fits the column's kind is data after all
@@ -112,12 +114,15 @@ class TableDetector:
             if kind.kind is Kind.PIN and (account is None or account != column - 1 and not kind.hinted
                                           or all(c.normalized.endswith("00") for c in cells)):
                 continue
-            values = [c.normalized for c in cells if fits(kind.kind, c.normalized)]
+            def accept(text: str, kind: ColumnType = kind) -> bool:
+                return secret_value(text) if kind.hinted and kind.kind is Kind.SECRET else fits(kind.kind, text)
+
+            values = [c.normalized for c in cells if accept(c.normalized)]
             if len(set(values)) < len(values) * 0.5 and not kind.hinted or _common_prefix(values) > _SECRET_PREFIX:
                 continue
             header = table.header(column)
             for cell in cells:
-                if not fits(kind.kind, cell.normalized):
+                if not accept(cell.normalized):
                     continue
                 owner = table.row(cell.ref.row).get(account) if account is not None else None
                 who = f"账号“{owner.text}”的密码" if owner is not None else "密码"

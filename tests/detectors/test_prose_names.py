@@ -55,3 +55,9 @@ def test_names_in_a_docx_body_keep_their_paragraph(engine):
     report = engine.screen(extract_bytes(data, "report.docx"))
     found = [f for f in report.findings if f.rule == "pii.name_prose"]
     assert [(f.text, f.location.paragraph) for f in found] == [("王建国", 2)]
+
+
+def test_a_commendation_notice_names_its_people_in_public(engine):
+    text = "关于表彰优秀志愿者的通报\n志愿者张三，男，1985年出生，在社区服务中表现突出。"
+    assert _names(engine, text) == []
+    assert _names(engine, text.replace("关于表彰优秀志愿者的通报", "关于一起纠纷的情况说明")) == ["张三"]

@@ -130,3 +130,20 @@ def test_key_value_layout_in_two_cells(engine, fmt):
     findings = _screen(engine, MAKERS[fmt](rows, before=["系统移交清单"]), f"kv.{fmt}")
     creds = [f for f in findings if f.category is Category.CREDENTIAL and f.text == "Oa@2024!x"]
     assert creds and (creds[0].location.cell.row, creds[0].location.cell.column) == (3, 2)
+
+
+def test_the_text_report_names_table_row_and_header(engine):
+    from screening.report import to_text
+
+    rows = [["次第", "名录", "证照"], ["1", "王建国", citizen_id("11010519491231002")],
+            ["2", "李秀英", citizen_id("11010119900307123")]]
+    report = engine.screen(extract_bytes(table_docx(rows), "list.docx"))
+    text = to_text([report])
+    assert "表1 第2行 名录" in text and "表1 第3行 证照" in text
+
+
+def test_a_column_headed_password_reports_every_value_even_plain_ones(engine):
+    rows = [["单位", "用户", "初始密码"], ["城南", "城南街道", "sunshine1"], ["城北", "城北街道", "qwerty88"],
+            ["南渡", "南渡镇", "******"]]
+    creds = [f for f in _screen(engine, table_docx(rows), "pw.docx") if f.category is Category.CREDENTIAL]
+    assert sorted(f.text for f in creds if f.location.cell) == ["qwerty88", "sunshine1"]
