@@ -20,6 +20,9 @@ _INCOMPLETE = ("extract.incomplete", "文件部分内容未能提取，无法完
 # Property labels (as extractors write them: "作者：张三") that identify a person or an organisation.
 IDENTIFYING_PROPERTIES = ("作者", "最后修改者", "最后保存者", "公司", "单位", "管理者", "经理", "创建者", "修订者")
 WARNING_LABEL = "提取警告"
+# Blocks of macro code (extract/vba.py labels them "宏代码（VBA，未执行）…"): removed, not hidden.
+MACRO_LABEL = "宏代码"
+_MACRO_SUGGESTION = "删除文件中的宏（另存为不含宏的 docx 或 xlsx）后再公开；宏代码中的路径、账号和密码须一并清除"
 
 
 class HiddenContentDetector:
@@ -62,6 +65,7 @@ class HiddenContentDetector:
                 rule=rule, category=Category.HIDDEN, subtype=None, severity=severity,
                 source=Source.STRUCTURE, text=part.text[start:end],
                 location=Location.within(part, start, end),
-                message=message.format(reason=reason), suggestion=suggestion, confidence=0.99,
+                message=message.format(reason=reason),
+                suggestion=_MACRO_SUGGESTION if block.label.startswith(MACRO_LABEL) else suggestion, confidence=0.99,
                 explanation=Explanation(detector=self.name, basis=reason), normalized=stripped,
             )
