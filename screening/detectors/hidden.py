@@ -40,6 +40,9 @@ def informational_property(text: str) -> bool:
     _, _, value = text.partition("：")
     value = value.strip()
     return value.casefold() in DEFAULT_PROPERTY_VALUES or (len(value) >= 4 and bool(_ORGANISATION.search(value)))
+# Blocks of macro code (extract/vba.py labels them "宏代码（VBA，未执行）…"): removed, not hidden.
+MACRO_LABEL = "宏代码"
+_MACRO_SUGGESTION = "删除文件中的宏（另存为不含宏的 docx 或 xlsx）后再公开；宏代码中的路径、账号和密码须一并清除"
 
 
 class HiddenContentDetector:
@@ -99,6 +102,7 @@ class HiddenContentDetector:
                 rule=rule, category=Category.HIDDEN, subtype=None, severity=severity,
                 source=Source.STRUCTURE, text=part.text[start:end],
                 location=Location.within(part, start, end),
-                message=message.format(reason=reason), suggestion=suggestion, confidence=0.99,
+                message=message.format(reason=reason),
+                suggestion=_MACRO_SUGGESTION if block.label.startswith(MACRO_LABEL) else suggestion, confidence=0.99,
                 explanation=Explanation(detector=self.name, basis=reason), normalized=stripped,
             )

@@ -35,7 +35,18 @@ EXTRACTORS = {
 SUPPORTED_FORMATS = tuple(EXTRACTORS)
 _ASK_INSTEAD = "请另存为 docx、xlsx 或带文本层的 PDF 后再提交"
 
-__all__ = ["EXTRACTORS", "SUPPORTED_FORMATS", "Limits", "extract_bytes", "extract_isolated", "extract_path"]
+# File-name extensions of the supported formats beyond ".<format>" (for upload pickers and help texts).
+_MORE_EXTENSIONS = {"html": (".htm", ".xhtml", ".shtml"), "txt": (".text", ".log", ".md"), "csv": (".tsv",),
+                    "jpg": (".jpeg",), "tif": (".tiff",), "wps": (".wpt",), "et": (".ett",)}
+
+__all__ = ["EXTRACTORS", "SUPPORTED_FORMATS", "Limits", "accepted_extensions", "extract_bytes", "extract_isolated",
+           "extract_path"]
+
+
+def accepted_extensions() -> tuple[str, ...]:
+    """".docx", ".doc", ".xlsx" …: every extension a supported format goes by, sorted (for an
+    `<input type=file accept=…>` or a help text; detection itself never trusts the name)."""
+    return tuple(sorted({f".{fmt}" for fmt in EXTRACTORS} | {e for fmt in EXTRACTORS for e in _MORE_EXTENSIONS.get(fmt, ())}))
 
 
 def extract_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> Document:

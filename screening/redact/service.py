@@ -105,7 +105,7 @@ def redact(data: bytes, name: str, items: Sequence[RedactionItem], options: Reda
     matcher = Matcher(items)
     container = sniff(data, name)
     located = None
-    if container == "zip":
+    if container in ("docx", "docm", "dotx", "dotm"):   # sniff names the OOXML variant
         fmt = "docx"
         out = redact_docx(data, matcher, revisions=options.revisions)
     elif container == "pdf":
@@ -117,7 +117,7 @@ def redact(data: bytes, name: str, items: Sequence[RedactionItem], options: Reda
             out = redact_pdf_text(data, name, matcher)
     elif container == "html":
         fmt, out = "html", redact_html(data, matcher)
-    elif container == "txt":
+    elif container in ("txt", "csv"):
         fmt, out = "txt", redact_txt(data, matcher)
     else:
         raise UnreadableDocument("unsupported_format", "区分处理只支持 docx、pdf、txt 和 html 文件")

@@ -135,4 +135,49 @@ def test_macros_of_a_real_xlsm_are_hidden_content(engine):
     path = require_shared(THIRDPARTY / "poi" / "test-data__spreadsheet__SimpleMacro.xlsm")
     report = screen_bytes(path.read_bytes(), path.name, engine=engine)
     assert report.document.format == "xlsm"
-    assert any(f.location.part is PartKind.HIDDEN and "Sub TestMacro()" in f.text for f in report.findings)
+    macro = next(f for f in report.findings if f.location.part is PartKind.HIDDEN and "Sub TestMacro()" in f.text)
+    assert "删除文件中的宏" in macro.suggestion
+
+
+def gongshi_xls() -> bytes:
+    """The same 公示 as a BIFF8 .xls written by xlwt (no LibreOffice needed): ID column hidden, a
+    hidden sheet with a phone number, a date cell."""
+    import datetime
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("公示名单")
+    ws.write(0, 0, "2025年城乡低保对象公示")
+    for c, text in enumerate(HEADER):
+        ws.write(1, c, text)
+    for i in range(5):
+        for c, value in enumerate([i + 1, f"王{i}", "女", ID_NUMBER, "某街道某社区"]):
+            ws.write(2 + i, c, value)
+    ws.write(2, 5, datetime.date(2025, 3, 1), xlwt.easyxf(num_format_str="YYYY-MM-DD"))
+    ws.col(3).hidden = True
+    inner = book.add_sheet("内部")
+    inner.write(0, 0, "联系人")
+    inner.write(0, 1, "手机")
+    inner.write(1, 0, "赵六")
+    inner.write(1, 1, int(PHONE))                # typed as a number, as people do
+    inner.visibility = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["公示.xls", "公示.et"])
+def test_an_xls_written_by_xlwt_is_read_by_xlrd_with_its_hidden_column_and_sheet(name, engine):
+    report = screen_bytes(gongshi_xls(), name, engine=engine)
+    assert report.document.format == name.rsplit(".", 1)[1]
+    found = _id_findings(report)
+    assert len(found) == 5
+    first = found[0].location.to_dict()
+    assert (first["part"], first["sheet"], first["row"], first["column"], first["header"]) == (
+        "hidden", "公示名单", 3, 4, "身份证号")
+    phone = next(f for f in report.findings if f.rule.startswith("pii.") and f.text == PHONE)
+    assert phone.location.cell.sheet == "内部" and phone.location.part is PartKind.HIDDEN
+    doc = extract_bytes(gongshi_xls(), name)
+    table = next(p for p in doc.parts if p.kind is PartKind.TABLE)
+    assert "1\t王0\t女\t某街道某社区\t2025-03-01" in table.text

@@ -98,3 +98,15 @@ def test_an_unsupported_format_is_named_in_the_refusal(data, name, said):
 
 def test_every_registered_format_has_a_label():
     assert set(EXTRACTORS) <= set(FORMAT_LABELS)
+
+
+def test_every_accepted_extension_names_a_registered_format():
+    from screening.extract import accepted_extensions
+    from screening.extract.sniff import VARIANTS
+
+    extensions = accepted_extensions()
+    assert {".doc", ".wps", ".xls", ".et", ".xlsx", ".ods", ".csv", ".rtf", ".odt", ".docm"} <= set(extensions)
+    for ext in extensions:
+        fmt = ext[1:]
+        assert fmt in EXTRACTORS or any(ext in variants for variants in VARIANTS.values()) or ext in (
+            ".htm", ".xhtml", ".shtml", ".text", ".log", ".md", ".jpeg", ".tiff")
