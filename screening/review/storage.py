@@ -96,3 +96,21 @@ class BlobStore:
             os.fsync(fh.fileno())
         target.unlink()
         return True
+
+    def clean(self, keep: set[str]) -> list[str]:
+        """Remove what a crash leaves: `.tmp` files, and blobs whose hash is not in `keep` (no row
+        refers to them). Run only while nothing writes to the store (at start-up). The names removed."""
+        removed = []
+        if not self.root.exists():
+            return removed
+        for path in self.root.rglob("*"):
+            if not path.is_file():
+                continue
+            orphan_tmp = path.name.startswith(".") and path.name.endswith(".tmp")
+            if orphan_tmp or (_HEX64.fullmatch(path.name) and path.name not in keep):
+                if orphan_tmp:
+                    path.unlink(missing_ok=True)
+                else:
+                    self.purge(path.name)
+                removed.append(path.name)
+        return removed

@@ -29,7 +29,8 @@ from screening.web import actions, errors, rest, settings
 from screening.web.auth import rate_key
 from screening.web.headers import SessionInterface, security_headers
 from screening.review.sealing import Sealer
-from screening.web.jobs import LocalJobs, RQJobs
+from screening.web.durable_jobs import DurableJobs
+from screening.web.jobs import RQJobs
 from screening.web.state import EXTENSION, WebState
 from screening.web.webhook_urls import Policy
 from screening.web.webhooks import FILE as WEBHOOK_FILE
@@ -140,8 +141,9 @@ def _build_state(app: Flask) -> WebState:
     if cfg.get("REDIS_URL"):
         st.jobs = RQJobs(cfg["REDIS_URL"], Sealer(review.storage_key()), ttl=int(cfg["JOB_TTL"]))
     else:
-        st.jobs = LocalJobs(lambda kind, payload: actions.run_caught(st, kind, payload),
-                            workers=int(cfg["JOB_WORKERS"]), ttl=float(cfg["JOB_TTL"]))
+        st.jobs = DurableJobs(service.db, service.store, lambda kind, payload: actions.run_caught(st, kind, payload),
+                              workers=int(cfg["JOB_WORKERS"]))
+        st.jobs.clean_store()      # before serving: what a crash left in the file store
     return st
 
 
