@@ -13,6 +13,7 @@ these as `screening.web.state.state()`.
 """
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,6 @@ def _build_state(app: Flask) -> WebState:
     notifier = WebhookNotifier(None)  # type: ignore[arg-type]
     service = ReviewService.from_config(review, engine, notifier=notifier)
     registry = Registry(service.db, Sealer(review.storage_key(), SEAL_PURPOSE))
-    registry.import_legacy(Path(cfg["INSTANCE"]) / WEBHOOK_FILE)
     webhooks = Webhooks(registry,
                         Dispatcher(attempts=cfg["WEBHOOK_ATTEMPTS"], backoff=cfg["WEBHOOK_BACKOFF"],
                                    timeout=cfg["WEBHOOK_TIMEOUT"],
@@ -143,8 +143,21 @@ def _build_state(app: Flask) -> WebState:
     else:
         st.jobs = DurableJobs(service.db, service.store, lambda kind, payload: actions.run_caught(st, kind, payload),
                               workers=int(cfg["JOB_WORKERS"]))
-        st.jobs.clean_store()      # before serving: what a crash left in the file store
+    _tidy_at_start(st, Path(cfg["INSTANCE"]))
     return st
+
+
+def _tidy_at_start(st: WebState, instance: Path) -> None:
+    """Before serving: move a legacy webhooks.json into the database, and remove what a crash left
+    in the file store. Skipped on a database not migrated yet (`screening init` comes first)."""
+    import sqlalchemy as sa
+
+    try:
+        st.webhooks.registry.import_legacy(instance / WEBHOOK_FILE)
+        if isinstance(st.jobs, DurableJobs):
+            st.jobs.clean_store()
+    except sa.exc.SQLAlchemyError as exc:
+        logging.getLogger("screening.web").warning("start-up tidying skipped: %s", type(exc).__name__)
 
 
 def _api_headers(response):
