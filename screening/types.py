@@ -121,7 +121,8 @@ class Block:
     def __reduce__(self):
         """Pickled as a constructor call (validated again): a 2,000-row sheet's 14,000 cell blocks
         cross the sandbox's pipe in 60% of the time the slots' getstate/setstate pair takes."""
-        return (Block, (self.page, self.paragraph, self.start, self.end, self.label, self.cell, self.member, self.box))
+        return (Block, (self.page, self.paragraph, self.start, self.end, self.label, self.cell, self.member, self.box,
+                        self.region))
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ def _archive(root):
         "通知.docx": make_docx(paragraphs=["关于开展年度考核的通知"]),
         "名单.xlsx": _workbook(),
         "子目录/旧版.doc": legacy_doc(),                      # a .doc whose FIB records no text
-        "子目录/扫描件.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
+        "子目录/资料.rar": b"Rar!\x1a\x07\x00" + bytes(64),
         "子目录/更深/程序.exe": os.urandom(4096),
         "子目录/更深/说明.txt": "请于3月31日前报送。".encode("gb18030"),
         "~$通知.docx": b"\x05Admin" + bytes(50),              # Word's lock file: reported, not skipped
@@ -50,7 +50,7 @@ def test_every_file_of_a_folder_is_reported_and_counted(tmp_path):
     codes = {name: (r["error"] or {}).get("code") for name, r in reports.items()}
     assert codes["名单.xlsx"] is None and reports["名单.xlsx"]["verdict"] == "block"
     assert codes["通知.docx"] is None and codes["说明.txt"] is None
-    assert codes["扫描件.png"] == "unsupported_format"
+    assert codes["资料.rar"] == "unsupported_format"
     assert codes["程序.exe"] == "unsupported_format"
     assert codes["旧版.doc"] == "empty"
     assert codes["~$通知.docx"] == "corrupt"
@@ -60,7 +60,7 @@ def test_every_file_of_a_folder_is_reported_and_counted(tmp_path):
     assert summary["by_format"]["xlsx"] == {"block": 1}
     assert summary["by_format"]["doc"] == {"refused": 1}
     assert summary["errors"] == {"unsupported_format": 2, "empty": 1, "corrupt": 1}
-    for name in ("扫描件.png", "程序.exe", "旧版.doc"):
+    for name in ("资料.rar", "程序.exe", "旧版.doc"):
         assert name in result.stderr
 
 

@@ -40,3 +40,17 @@ def test_hints_do_not_change_the_verdict():
 def test_only_low_findings_can_be_hints():
     with pytest.raises(ValueError):
         _finding(Severity.MEDIUM, hint=True)
+
+
+def test_a_block_crosses_the_sandbox_pipe_with_every_field():
+    """Blocks travel from the extraction child by pickle: no location field may be lost on the way."""
+    import dataclasses
+    import pickle
+
+    from screening.types import REGION_CHROME, Block, CellRef
+
+    block = Block(2, 7, 10, 20, "标签", CellRef(1, 3, 2, "身份证号", "名单"), "附件.docx", (1.0, 2.0, 3.0, 4.0),
+                  REGION_CHROME)
+    assert pickle.loads(pickle.dumps(block)) == block
+    assert {f.name for f in dataclasses.fields(Block)} == {
+        "page", "paragraph", "start", "end", "label", "cell", "member", "box", "region"}

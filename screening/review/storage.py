@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +29,7 @@ from screening.review.models import Base, UTCDateTime
 from screening.review.sealing import Sealer
 
 MAGIC = b"SCRB1\n"
+CLEAN_AFTER = timedelta(hours=1)   # DatabaseStore.clean: a blob younger than this may be in flight
 BACKENDS = ("folder", "database")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -47,6 +48,8 @@ class BlobStore(Protocol):
     def exists(self, sha256: str) -> bool: ...
 
     def purge(self, sha256: str) -> bool: ...
+
+    def clean(self, keep: set[str]) -> list[str]: ...
 
 
 class StoredBlob(Base):
@@ -157,6 +160,23 @@ class FolderStore:
         target.unlink()
         return True
 
+    def clean(self, keep: set[str]) -> list[str]:
+        """Remove what a crash leaves: `.tmp` files, and blobs whose hash is not in `keep` (no row
+        refers to them). Run only while nothing writes to the store (at start-up). The names removed."""
+        removed = []
+        if not self.root.exists():
+            return removed
+        for path in self.root.rglob("*"):
+            if not path.is_file():
+                continue
+            orphan_tmp = path.name.startswith(".") and path.name.endswith(".tmp")
+            if orphan_tmp or (_HEX64.fullmatch(path.name) and path.name not in keep):
+                if orphan_tmp:
+                    path.unlink(missing_ok=True)
+                else:
+                    self.purge(path.name)
+                removed.append(path.name)
+        return removed
 
 class DatabaseStore:
     """Sealed files in the `blobs` table of the review database. Each call is its own short
@@ -201,6 +221,19 @@ class DatabaseStore:
         checked(sha256)
         with self.engine.begin() as conn:
             return conn.execute(sa.delete(self._table).where(self._table.c.sha256 == sha256)).rowcount > 0
+
+    def clean(self, keep: set[str]) -> list[str]:
+        """Remove the blobs no row refers to (what a crash between storing and committing leaves).
+        Other hosts may be storing a file right now, so only blobs older than CLEAN_AFTER go: a
+        host's start-up never removes another host's upload in flight. The hashes removed."""
+        cutoff = datetime.now(timezone.utc) - CLEAN_AFTER
+        with self.engine.connect() as conn:
+            stored = set(conn.execute(sa.select(self._table.c.sha256)
+                                      .where(self._table.c.created_at < cutoff)).scalars())
+        removed = sorted(stored - set(keep))
+        for digest in removed:
+            self.purge(digest)
+        return removed
 
 
 def open_store(backend: str, *, root: Path, engine: sa.Engine, key: bytes) -> FolderStore | DatabaseStore:

@@ -311,21 +311,22 @@ def _clear_one(session: Session, v: Version) -> Clearance:
 
 def single_hand(case: Case, signers: list[User]) -> str | None:
     """The multi-person rule (ASVS V2.3.5) must not be bypassed by provisioning: the name of an
-    administrator (or "命令行" for the operator) who, after the case was opened, created or re-roled
-    two or more of its signers — or one, being a signer themself — with no secrecy officer's
-    confirmation of those accounts since; else None."""
+    administrator who, after the case was opened, created or re-roled two or more of its signers —
+    or one, being a signer themself — with no secrecy officer's confirmation of those accounts
+    since; else None. (Accounts made at the command line, by the deployment's operator, are not
+    counted: whoever runs the command line holds the keys anyway.)"""
     opened = case.created_at
     signer_ids = {u.id for u in signers}
     hands: dict[int | None, int] = {}
     for user in signers:
         late = user.provisioned_at is not None and user.provisioned_at > opened
-        if late and user.provision_confirmed_at is None:
+        if late and user.provisioned_by_id is not None and user.provision_confirmed_at is None:
             hands[user.provisioned_by_id] = hands.get(user.provisioned_by_id, 0) + 1
     session = object_session(case)
     for by, count in hands.items():
         if count + (1 if by in signer_ids else 0) >= 2:
-            admin = session.get(User, by) if by is not None and session is not None else None
-            return admin.label if admin is not None else "命令行"
+            admin = session.get(User, by) if session is not None else None
+            return admin.label if admin is not None else f"用户 {by}"
     return None
 
 

@@ -13,6 +13,7 @@ these as `screening.web.state.state()`.
 """
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from screening.web import actions, errors, rest, settings
 from screening.web.auth import rate_key
 from screening.web.headers import SessionInterface, security_headers
 from screening.review.sealing import Sealer
-from screening.web.jobs import LocalJobs, RQJobs
+from screening.web.durable_jobs import DurableJobs
+from screening.web.jobs import RQJobs
 from screening.web.state import EXTENSION, WebState
 from screening.web.webhook_urls import Policy
 from screening.web.webhooks import FILE as WEBHOOK_FILE
@@ -130,7 +132,6 @@ def _build_state(app: Flask) -> WebState:
     notifier = WebhookNotifier(None)  # type: ignore[arg-type]
     service = ReviewService.from_config(review, engine, notifier=notifier)
     registry = Registry(service.db, Sealer(review.storage_key(), SEAL_PURPOSE))
-    registry.import_legacy(Path(cfg["INSTANCE"]) / WEBHOOK_FILE)
     webhooks = Webhooks(registry,
                         Dispatcher(attempts=cfg["WEBHOOK_ATTEMPTS"], backoff=cfg["WEBHOOK_BACKOFF"],
                                    timeout=cfg["WEBHOOK_TIMEOUT"],
@@ -144,9 +145,23 @@ def _build_state(app: Flask) -> WebState:
     if cfg.get("REDIS_URL"):
         st.jobs = RQJobs(cfg["REDIS_URL"], Sealer(review.storage_key()), ttl=int(cfg["JOB_TTL"]))
     else:
-        st.jobs = LocalJobs(lambda kind, payload: actions.run_caught(st, kind, payload),
-                            workers=int(cfg["JOB_WORKERS"]), ttl=float(cfg["JOB_TTL"]))
+        st.jobs = DurableJobs(service.db, service.store, lambda kind, payload: actions.run_caught(st, kind, payload),
+                              workers=int(cfg["JOB_WORKERS"]))
+    _tidy_at_start(st, Path(cfg["INSTANCE"]))
     return st
+
+
+def _tidy_at_start(st: WebState, instance: Path) -> None:
+    """Before serving: move a legacy webhooks.json into the database, and remove what a crash left
+    in the file store. Skipped on a database not migrated yet (`screening init` comes first)."""
+    import sqlalchemy as sa
+
+    try:
+        st.webhooks.registry.import_legacy(instance / WEBHOOK_FILE)
+        if isinstance(st.jobs, DurableJobs):
+            st.jobs.clean_store()
+    except sa.exc.SQLAlchemyError as exc:
+        logging.getLogger("screening.web").warning("start-up tidying skipped: %s", type(exc).__name__)
 
 
 def _api_headers(response):

@@ -1,8 +1,9 @@
 """Large documents: beyond `SYNC_MAX_BYTES` the API answers 202 with a job to poll at
 `/api/v1/jobs/{id}`, whose result is the status and body the request would have answered.
 
-- `LocalJobs` (the embedded default): a thread pool in the web process. Run gunicorn with one
-  worker process (threads for concurrency), since a job lives in the process that accepted it.
+- `screening.web.durable_jobs.DurableJobs` (the embedded default): the upload and a job row are
+  committed to the database before the 202; a thread pool of the web process runs it, and a restart
+  resumes or visibly fails what was left.
 - `RQJobs` (when `REDIS_URL` is set): the same actions on an RQ queue, run by `screening worker`
   (an RQ worker with the same configuration), so any web process can answer the poll.
 
@@ -15,11 +16,7 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from screening.review.sealing import Sealer
@@ -44,63 +41,6 @@ def job_view(job_id: str, kind: str, status: str, result: actions.Result | None 
         status = "succeeded" if result[0] < 400 else "failed"
     return {"id": job_id, "kind": kind, "status": status,
             "result_status": result[0] if result else None, "result": result[1] if result else None}
-
-
-# -- the embedded default -----------------------------------------------------------------------------
-
-@dataclass
-class _Entry:
-    owner: str
-    kind: str
-    future: Future
-    finished: float | None = None
-    started: threading.Event = field(default_factory=threading.Event)
-
-
-class LocalJobs:
-    def __init__(self, execute: Execute, *, workers: int = 2, ttl: float = 3600.0) -> None:
-        self._execute = execute
-        self._workers = max(1, workers)
-        self._ttl = ttl
-        self._pool: ThreadPoolExecutor | None = None     # started on first use (after a fork)
-        self._jobs: dict[str, _Entry] = {}
-        self._lock = threading.Lock()
-
-    def submit(self, owner: str, kind: str, payload: dict) -> str:
-        job_id = secrets.token_hex(16)
-        with self._lock:
-            self._prune()
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="screening-job")
-            started = threading.Event()
-
-            def run() -> actions.Result:
-                started.set()
-                return self._execute(kind, payload)
-
-            future = self._pool.submit(run)
-            entry = _Entry(owner, kind, future, started=started)
-            self._jobs[job_id] = entry
-        future.add_done_callback(lambda _f: setattr(entry, "finished", time.monotonic()))
-        return job_id
-
-    def get(self, owner: str, job_id: str) -> dict | None:
-        with self._lock:
-            entry = self._jobs.get(job_id)
-        if entry is None or not hmac.compare_digest(entry.owner, owner):
-            return None
-        if entry.future.done():
-            return job_view(job_id, entry.kind, "", entry.future.result())
-        return job_view(job_id, entry.kind, "running" if entry.started.is_set() else "queued")
-
-    def _prune(self) -> None:
-        limit = time.monotonic() - self._ttl
-        for job_id in [k for k, e in self._jobs.items() if e.finished is not None and e.finished < limit]:
-            del self._jobs[job_id]
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- what goes through Redis is sealed (screening.review.sealing.Sealer) -------------------------------

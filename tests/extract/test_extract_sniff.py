@@ -84,7 +84,7 @@ def test_what_the_content_refuses(data, name, code):
 
 
 @pytest.mark.parametrize("data, name, said", [
-    (b"\x89PNG\r\n\x1a\n" + bytes(16), "scan.png", "PNG 图片"),
+    (b"Rar!\x1a\x07\x00" + bytes(16), "a.rar", "RAR 压缩包"),
     (_main_type(b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"), "a.pptx",
      "PowerPoint 演示文稿"),
     (make_ole2({"PowerPoint Document": bytes(64)}), "a.ppt", "PowerPoint 97-2003 演示文稿"),

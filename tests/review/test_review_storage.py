@@ -180,3 +180,17 @@ def test_default_instance_folder(monkeypatch, tmp_path):
     assert config.instance == tmp_path / "instance" and config.files_dir == tmp_path / "instance" / "files"
     url = "postgresql+psycopg://u:p@127.0.0.1:5432/db"
     assert ReviewConfig.from_env({"DATABASE_URL": url}).database_url == url
+
+
+def test_database_backend_cleans_only_old_orphans(dbstore, database, backend):
+    """At a host's start-up orphans go, but a blob stored a moment ago (another host's upload not
+    yet committed) stays."""
+    from datetime import datetime, timedelta, timezone
+
+    old, fresh, kept = dbstore.put(b"orphan from a crash"), dbstore.put(b"in flight"), dbstore.put(PLAIN)
+    table = StoredBlob.__table__
+    with database.engine.begin() as conn:
+        conn.execute(table.update().where(table.c.sha256.in_([old, kept]))
+                     .values(created_at=datetime.now(timezone.utc) - timedelta(days=1)))
+    assert dbstore.clean({kept}) == [old]
+    assert not dbstore.exists(old) and dbstore.exists(fresh) and dbstore.exists(kept)
