@@ -1,12 +1,13 @@
 """Where the shared data lives (read in place, never copied) and how a test skips without it."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("SCREENING_SHARED", ROOT.parent / "shared"))   # a worktree elsewhere names it
 SEEDS = SHARED / "seeds"
 PUBLIC_CORPUS = SHARED / "corpus" / "public"
 
