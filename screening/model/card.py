@@ -69,6 +69,10 @@ def render_card(meta: dict) -> str:
     if cv:
         lines += ["## Grouped cross-validation (by source document), at medium+", *_table(cv["medium"]), "",
                   "At the hint threshold (low+):", "", *_table(cv["low"]), ""]
+    if meta.get("selection"):
+        lines += ["## Model choices (grouped cross-validation by source document, 3 folds, `screening train --select`)",
+                  "| configuration | macro F1 | chosen |", "|---|---|---|",
+                  *[f"| {r['config']} | {r['macro_f1']:.3f} | {'✓' if r['config'] == meta['config'] else ''} |" for r in meta["selection"]], ""]
     lines += [
         "## Test split (scored once per model version), at medium+",
         *_table(meta["test_medium"]),

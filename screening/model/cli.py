@@ -53,8 +53,11 @@ def cmd_train(args) -> int:
         from screening.model.training import select
 
         print("按来源文档分组交叉验证比较模型选择：")
-        for row in select(paths):
+        rows = select(paths)
+        for row in rows:
             print(f"  {'*' if row['chosen'] else ' '} {row['config']:24s} macro-F1={row['macro_f1']:.3f}")
+        selection = paths.card.with_name("selection.json")   # tracked: the model card quotes it
+        selection.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return 0
     print(f"正在训练分类模型（约{_estimate(paths)}秒）……", flush=True)
     if not args.with_feedback:

@@ -40,7 +40,7 @@ FOLDS = 5
 @dataclass(frozen=True)
 class Config:
     """A model choice, compared by grouped cross-validation (`screening train --select`)."""
-    C: float = 0.5
+    C: float = 2.0
     chars: bool = True        # hashed character n-grams
     words: bool = True        # vocabulary words and cues
 
@@ -50,7 +50,7 @@ class Config:
 
 
 CHOSEN = Config()
-CANDIDATES = (Config(chars=False), Config(words=False), Config(C=0.1), CHOSEN, Config(C=2.0))
+CANDIDATES = (Config(C=0.5, chars=False), Config(C=0.5, words=False), Config(C=0.1), Config(C=0.5), CHOSEN)
 
 
 def code_files() -> list:
@@ -253,6 +253,7 @@ def train(paths: Paths, feedback: list[Passage] = (), cv: bool = True) -> dict:
         "test": scores(test_gold, decide(test_probabilities, thresholds["low"])),
         "test_medium": scores(test_gold, decide(test_probabilities, thresholds["medium"])),
         "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__, "python": platform.python_version()},
+        "selection": _selection(paths),
     }
     paths.metadata.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     from screening.model.card import render_card
@@ -263,6 +264,12 @@ def train(paths: Paths, feedback: list[Passage] = (), cv: bool = True) -> dict:
     return metadata
 
 
+def _selection(paths: Paths) -> list[dict] | None:
+    """The last `screening train --select` comparison (models/selection.json), for the card."""
+    path = paths.card.with_name("selection.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
 def up_to_date(paths: Paths) -> bool:
     from screening.errors import ModelError
     from screening.model.artifact import read_metadata
@@ -271,4 +278,4 @@ def up_to_date(paths: Paths) -> bool:
         meta = read_metadata(paths)
     except ModelError:
         return False
-    return meta.get("corpus_sha256") == corpus_hash(paths.data, *code_files())
+    return meta.get("corpus_sha256") == corpus_hash(paths.data, *code_files()) and paths.card.exists()
