@@ -11,6 +11,7 @@ place from ../shared/corpus/public when present, else built from models/data pas
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import resource
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLIC = ROOT.parent / "shared" / "corpus" / "public"
+PUBLIC = Path(os.environ.get("SCREENING_SHARED", ROOT.parent / "shared")) / "corpus" / "public"
 sys.path.insert(0, str(ROOT))
 
 
@@ -96,8 +97,9 @@ def raw_blocks(text: str, ruleset) -> list[tuple[str, float]]:
 
 
 def real_documents(engine) -> None:
-    """Findings per published document (false-positive pressure) and the model card's test metrics."""
-    import json
+    """Rule findings per published document (false-positive pressure); the classifier's figures
+    (grouped CV, held-back set, findings per published document, speed, start-up) come from
+    benchmarks/classifier.py in the same run."""
     from collections import Counter
 
     from screening.pipeline import text_document
@@ -108,16 +110,12 @@ def real_documents(engine) -> None:
         counts: Counter = Counter()
         for path in paths:
             for f in engine.screen(text_document(path.read_text(encoding="utf-8"), path.name)).findings:
-                tier = "medium+" if f.severity.rank >= Severity.MEDIUM.rank else "low"
-                counts[(f.source is Source.CLASSIFIER, tier)] += 1
-        n = len(paths)
-        print(f"| rule findings per published document, medium+ ({n} documents) | {counts[(False, 'medium+')] / n:.3f} |")
-        print(f"| classifier findings per published document, medium+ / low | "
-              f"{counts[(True, 'medium+')] / n:.3f} / {counts[(True, 'low')] / n:.2f} |")
-    meta = json.loads((ROOT / "models" / "classifier.json").read_text(encoding="utf-8"))
-    for label in ("state_secret", "work_secret", "personal_private"):
-        m = meta["test"]["per_class"][label]
-        print(f"| classifier test split `{label}`: precision / recall | {m['precision']:.3f} / {m['recall']:.3f} |")
+                if f.source is not Source.CLASSIFIER and f.severity.rank >= Severity.MEDIUM.rank:
+                    counts["medium+"] += 1
+        print(f"| rule findings per published document, medium+ ({len(paths)} documents) | {counts['medium+'] / len(paths):.3f} |")
+    from benchmarks.classifier import rows
+
+    print("\n".join(rows(engine)))
 
 
 def new_formats(pages: int = 20) -> None:
@@ -172,10 +170,6 @@ def main() -> None:
     out = subprocess.run([sys.executable, "-c", "from screening.engine import build_engine, Settings;"
                           "build_engine(Settings(classifier=False))"], cwd=ROOT, capture_output=True)
     startup_rules = time.perf_counter() - t
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from screening.engine import build_engine; build_engine()"],
-                   cwd=ROOT, capture_output=True)
-    startup_full = time.perf_counter() - t
     assert out.returncode == 0, out.stderr
 
     from screening.engine import Settings, build_engine
@@ -198,16 +192,8 @@ def main() -> None:
     for name, speed in raw_blocks(text, rules_engine.ruleset):
         print(f"| reference: {name} | {speed:.1f} MB/s |")
     print(f"| start-up: import + rules + automaton (new process) | {startup_rules:.2f} s |")
-    print(f"| start-up incl. classifier model load (new process) | {startup_full:.2f} s |")
 
     full = build_engine()
-    sentences = [s for s in re.split(r"[。！？\n]", text[:2_000_000]) if len(s) >= 8][:20000]
-
-    classifier = [d for d in full.detectors if d.name == "classifier"][0]
-    pipeline = classifier.model.pipeline
-    seconds, _ = timed(pipeline.predict_proba, sentences)
-    print(f"| classifier prediction | {len(sentences) / seconds:,.0f} sentences/s |")
-
     with tempfile.TemporaryDirectory() as tmp:
         from tests.docgen import make_docx, make_pdf
 

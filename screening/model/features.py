@@ -149,19 +149,26 @@ def word_matches(masked: str, starts, ends, vocabulary: Vocabulary, rows: list, 
 
 def char_sums(codes, starts, ends, weights):
     """Per span, the sum of the weight rows of its character n-grams and their number: the same
-    as summing `featurize`'s character columns, by cumulative sums over the part text."""
+    as summing `featurize`'s character columns. One cumulative sum over the per-position sums of
+    all orders; the n-grams that would run past a span's end are taken off again."""
     import numpy as np
 
-    total = np.zeros((len(starts), weights.shape[1]))
-    count = np.zeros(len(starts))
+    length = len(codes)
+    per_position = np.zeros((length + 1, weights.shape[1]))
+    gathered = {}
     for n in NGRAMS:
-        if len(codes) < n:
-            continue
-        c = np.zeros((len(codes) - n + 2, weights.shape[1]))
-        np.cumsum(weights[_char_ids(codes, n)], axis=0, dtype=np.float64, out=c[1:])
-        last = np.maximum(ends - n + 1, starts)
-        total += c[last] - c[starts]
-        count += last - starts
+        if length >= n:
+            gathered[n] = weights[_char_ids(codes, n)]
+            per_position[1:length - n + 2] += gathered[n]
+    cumulative = np.cumsum(per_position, axis=0)
+    total = cumulative[ends] - cumulative[starts]
+    count = np.zeros(len(starts))
+    for n, rows in gathered.items():
+        count += np.maximum(ends - starts - n + 1, 0)
+        for k in range(1, n):                 # the n-grams starting in the last n-1 characters
+            at = ends - k
+            inside = (at >= starts) & (at < len(rows))
+            total[inside] -= rows[at[inside]]
     return total, count
 
 

@@ -15,7 +15,6 @@ from screening.model.features import N_HASH, SCALE_POWER, Vocabulary
 from screening.model.labels import LABELS
 
 NORMAL = LABELS.index("normal")
-_SENSITIVE_COLUMNS = [i for i, label in enumerate(LABELS) if label != "normal"]
 
 
 @dataclass(frozen=True)
