@@ -183,6 +183,49 @@ def set_password(db: Database, name: str, password: str, *, now: datetime | None
         tx.record("user.password", user, user=name)
 
 
+def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = None,
+             department: str | None = None, now: datetime | None = None) -> tuple[UserInfo, list[int]]:
+    """Change a user's role, unit and department (audited). Units and departments must exist: a typo
+    never creates a new unit. Returns the user and the open cases whose sign-offs this person already
+    holds, which the segregation rule (one person, one stage) re-checks when the next stage is signed."""
+    from screening.review.models import Case, Signoff
+    from screening.review.views import OPEN_STAGES
+
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Invalid("invalid_role", f"角色必须是 {', '.join(r.value for r in Role)} 之一") from None
+    with transaction(db, now or utcnow()) as tx:
+        s = tx.session
+        user = find_user(s, name)
+        unit_row = user.unit if unit is None else s.execute(
+            sa.select(Unit).where(Unit.name == unit.strip())).scalar_one_or_none()
+        if unit_row is None:
+            raise NotFound("no_such_unit", f"单位“{unit}”不存在（请先在“单位与部门”中添加）")
+        dept_row = None
+        if department:
+            dept_row = s.execute(sa.select(Department).where(
+                Department.unit_id == unit_row.id, Department.name == department.strip())).scalar_one_or_none()
+            if dept_row is None:
+                raise NotFound("no_such_department", f"单位“{unit_row.name}”没有名为“{department}”的部门")
+        elif unit is None and role in (Role.DRAFTER, Role.HEAD):
+            dept_row = user.department
+        if role in (Role.DRAFTER, Role.HEAD) and dept_row is None:
+            raise Invalid("department_required", f"{role.label}必须指定部门")
+        old = {"role": str(user.role), "unit": user.unit.name,
+               "department": user.department.name if user.department else None}
+        user.role, user.unit_id = role, unit_row.id
+        user.department_id = dept_row.id if dept_row else None
+        signed_open = sorted(set(s.execute(sa.select(Signoff.case_id).join(Case, Signoff.case_id == Case.id)
+                                           .where(Signoff.by_id == user.id, Case.stage.in_(OPEN_STAGES)))
+                                 .scalars()))
+        tx.record("user.role", None, user=name, old=old,
+                  new={"role": str(role), "unit": unit_row.name, "department": dept_row.name if dept_row else None},
+                  open_cases_signed=signed_open)
+        s.flush()
+        return UserInfo.of(user), signed_open
+
+
 def set_active(db: Database, name: str, active: bool, *, now: datetime | None = None) -> None:
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
