@@ -270,6 +270,36 @@ def approved_in_month(session: Session, unit: str, month: str) -> list[dict]:
     return rows
 
 
+OTHER_OUTCOMES = (("退回", "returned"), ("筛查拦截", "blocked"), ("报请确定", "escalated"), ("隔离", "quarantined"))
+
+
+def month_outcomes(session: Session, unit: str, month: str) -> tuple[tuple[str, int], ...]:
+    """How many distinct cases of the unit were returned, blocked by the screening (a version with a
+    `block` verdict), escalated or quarantined in `month` (China time), from the audit trail."""
+    import json
+
+    year, mon = (int(x) for x in month.split("-"))
+    start = datetime(year, mon, 1, tzinfo=CHINA)
+    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=CHINA)
+    events = session.execute(
+        sa.select(AuditEvent.action, AuditEvent.case_id, AuditEvent.payload)
+        .join(Case, AuditEvent.case_id == Case.id).join(Unit, Case.unit_id == Unit.id)
+        .where(Unit.name == unit, AuditEvent.at >= start, AuditEvent.at < end,
+               AuditEvent.action.in_(["case.sign", "version.add", "case.escalate", "version.quarantine"]))).all()
+    found: dict[str, set[int]] = {key: set() for _, key in OTHER_OUTCOMES}
+    for action, case_id, payload in events:
+        data = json.loads(payload)
+        if action == "case.sign" and data.get("decision") == "return":
+            found["returned"].add(case_id)
+        elif action == "version.add" and data.get("verdict") == "block":
+            found["blocked"].add(case_id)
+        elif action == "case.escalate":
+            found["escalated"].add(case_id)
+        elif action == "version.quarantine":
+            found["quarantined"].add(case_id)
+    return tuple((label, len(found[key])) for label, key in OTHER_OUTCOMES)
+
+
 # -- clearance ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
