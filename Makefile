@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: test check venv model sysdeps clean bench bench-portal run demo
+.PHONY: test check venv model sysdeps clean bench bench-portal run demo axe
 
 venv: $(STAMP)
 
@@ -19,13 +19,21 @@ $(STAMP): pyproject.toml
 sysdeps:
 	bash scripts/system-deps.sh
 
+# axe-core (accessibility rules) for the browser tests, pinned, from npm into the ignored node_modules/.
+AXE_VERSION := 4.10.2
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	npm install --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
 # The classifier is built from models/data when missing or when the corpus changed (keyed by hash).
 model: $(STAMP)
 	$(BIN)/screening train --if-changed
 
 # The suite runs against SQLite and against a throwaway PostgreSQL on loopback (started here,
 # unless TEST_POSTGRES_URL names one), which is stopped again afterwards, pass or fail.
-test: $(STAMP) sysdeps model
+test: $(STAMP) sysdeps model axe
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS); \
 	else \

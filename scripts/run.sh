@@ -33,6 +33,23 @@ if ! bash scripts/system-deps.sh --check 2>/dev/null; then
     bash scripts/system-deps.sh || echo "run.sh: 警告：系统软件包未能安装，PDF 审查单将不可用（docx 不受影响）" >&2
 fi
 "$BIN/screening" init
+if [ ! -f models/classifier.joblib ]; then
+    echo "正在训练分类模型（约1分钟）……" >&2
+else
+    echo "正在检查分类模型（语料有变化时重新训练，约1分钟）……" >&2
+fi
 "$BIN/screening" train --if-changed
-"$BIN/screening" bootstrap "${DEMO[@]}"
+ACCOUNTS=$("$BIN/screening" bootstrap "${DEMO[@]}")
+URL="http://${HOST:-127.0.0.1}:${PORT:-8000}/"
+# The last thing printed before the server starts: where to go and how to log in.
+cat <<BLOCK
+
+==================================================================
+ 保密审查服务：$URL
+ （换端口或地址：PORT=8080 HOST=0.0.0.0 make run）
+$ACCOUNTS
+ 以上密码只显示这一次，请立即记下；忘记时：.venv/bin/screening user password 用户名
+==================================================================
+
+BLOCK
 exec "$BIN/screening" serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

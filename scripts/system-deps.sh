@@ -9,6 +9,7 @@
 #   - redis-server (the tests start their own on a loopback port for the RQ job queue; the service
 #     uses Redis only when REDIS_URL is set, and never needs this machine's own redis service)
 #   - chromium (the UI's browser tests: Playwright drives /usr/bin/chromium, it never downloads one)
+#   - nodejs, npm (`make axe` installs the pinned axe-core the browser tests inject into every page)
 #
 #   scripts/system-deps.sh            # install what is missing (idempotent; apt-get update once, only when needed)
 #   scripts/system-deps.sh --check    # only report what is missing (exit 1 if anything is)
@@ -37,6 +38,7 @@ have_cjk_font() { installed fonts-noto-cjk || { command -v fc-list >/dev/null 2>
 have_pdftoppm() { command -v pdftoppm >/dev/null 2>&1; }
 have_redis() { command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; }
 have_chromium() { [ -x /usr/bin/chromium ]; }
+have_npm() { command -v npm >/dev/null 2>&1; }
 
 missing=()
 have_soffice || missing+=(libreoffice)
@@ -45,9 +47,10 @@ have_cjk_font || missing+=(fonts-noto-cjk)
 have_pdftoppm || missing+=(poppler-utils)
 have_redis || missing+=(redis-server)
 have_chromium || missing+=(chromium)
+have_npm || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    say "已安装：LibreOffice（Writer、Calc）、fonts-noto-cjk、poppler-utils、redis-server、chromium"
+    say "已安装：LibreOffice（Writer、Calc）、fonts-noto-cjk、poppler-utils、redis-server、chromium、npm"
     exit 0
 fi
 if [ "$CHECK_ONLY" -eq 1 ]; then

@@ -20,11 +20,11 @@ def feedback_rows(source: str) -> list[dict]:
         from screening.review.db import Database
         from screening.review.feedback import classifier_feedback
         from screening.review.models import FINDINGS_PURPOSE, use_sealer
-        from screening.review.storage import BlobStore
+        from screening.review.sealing import Sealer
 
         config = ReviewConfig.from_env()
         db = Database.from_url(config.database_url)
-        use_sealer(db.engine, BlobStore(config.files_dir, config.storage_key()).sealer(FINDINGS_PURPOSE))
+        use_sealer(db.engine, Sealer(config.storage_key(), FINDINGS_PURPOSE))
         try:
             return classifier_feedback(db)
         finally:

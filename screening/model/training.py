@@ -30,7 +30,7 @@ from screening.model.labels import LABELS, SENSITIVE
 # 0.5 hints per document of issue 12, so hints are the short passages (under 15 letters) at or
 # over the medium threshold, which carry too little text to be more than a hint.
 MEDIUM_RECALL = 0.85
-MEDIUM_NORMAL_RATE = 0.01
+MEDIUM_NORMAL_RATE = 0.0025
 LOW_RECALL = MEDIUM_RECALL
 LOW_NORMAL_RATE = MEDIUM_NORMAL_RATE
 HIGH_PRECISION = 0.99         # state_secret at high severity: out-of-fold precision at least this

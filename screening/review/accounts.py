@@ -274,10 +274,17 @@ def set_active(db: Database, name: str, active: bool, *, now: datetime | None = 
                 tokens_revoked=revoked)
 
 
-def set_role(db: Database, name: str, role: Role | str, *, department: str | None = None,
-             now: datetime | None = None, by: int | None = None) -> UserInfo:
-    """Give an account another role (within its unit): its sessions and tokens are revoked, and the
-    change counts as a new provisioning for the clearance's multi-person check."""
+def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = None,
+             department: str | None = None, now: datetime | None = None,
+             by: int | None = None) -> tuple[UserInfo, list[int]]:
+    """Change a user's role, unit and department (audited, by the administrator `by`, or from the
+    command line). Units and departments must exist: a typo never creates a new unit. The account's
+    sessions and tokens are revoked, and the change counts as a new provisioning for the clearance's
+    multi-person check. Returns the user and the open cases whose sign-offs this person already
+    holds, which the segregation rule (one person, one stage) re-checks when the next stage is signed."""
+    from screening.review.models import Case, Signoff
+    from screening.review.views import OPEN_STAGES
+
     try:
         role = Role(role)
     except ValueError:
@@ -286,18 +293,38 @@ def set_role(db: Database, name: str, role: Role | str, *, department: str | Non
         s = tx.session
         user = find_user(s, name)
         actor = _admin_of(s, by, user.unit_id)
+        unit_row = user.unit if unit is None else s.execute(
+            sa.select(Unit).where(Unit.name == unit.strip())).scalar_one_or_none()
+        if unit_row is None:
+            raise NotFound("no_such_unit", f"单位“{unit}”不存在（请先在“单位与部门”中添加）")
+        if unit_row.id != user.unit_id:
+            _admin_of(s, by, unit_row.id)          # moving someone needs the right over both units
+        dept_row = None
         if department:
-            user.department_id = ensure_department(s, user.unit, department, tx.now).id
-        if role in (Role.HEAD, Role.DRAFTER) and user.department_id is None:
-            raise Invalid("department_required", "承办人和承办部门负责人必须指定部门")
-        before = user.role
-        user.role = role
+            dept_row = s.execute(sa.select(Department).where(
+                Department.unit_id == unit_row.id, Department.name == department.strip())).scalar_one_or_none()
+            if dept_row is None:
+                raise NotFound("no_such_department", f"单位“{unit_row.name}”没有名为“{department}”的部门")
+        elif unit is None and role in (Role.DRAFTER, Role.HEAD):
+            dept_row = user.department
+        if role in (Role.DRAFTER, Role.HEAD) and dept_row is None:
+            raise Invalid("department_required", f"{role.label}必须指定部门")
+        old = {"role": str(user.role), "unit": user.unit.name,
+               "department": user.department.name if user.department else None}
+        user.role, user.unit_id = role, unit_row.id
+        user.department_id = dept_row.id if dept_row else None
         user.provisioned_by_id, user.provisioned_at = (actor.id if actor else None), tx.now
         user.provision_confirmed_by_id = user.provision_confirmed_at = None
         revoked = _revoke_access(s, user, tx.now, tokens=True)
-        _record(tx, "user.role", actor, user=name, role_before=str(before), role=str(role),
-                tokens_revoked=revoked)
-        return UserInfo.of(user)
+        signed_open = sorted(set(s.execute(sa.select(Signoff.case_id).join(Case, Signoff.case_id == Case.id)
+                                           .where(Signoff.by_id == user.id, Case.stage.in_(OPEN_STAGES)))
+                                 .scalars()))
+        _record(tx, "user.role", actor, user=name, old=old,
+                new={"role": str(role), "unit": unit_row.name, "department": dept_row.name if dept_row else None},
+                open_cases_signed=signed_open, tokens_revoked=revoked)
+        s.flush()
+        s.refresh(user)
+        return UserInfo.of(user), signed_open
 
 
 def confirm_account(db: Database, name: str, *, by: int, now: datetime | None = None) -> None:

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_init)
 
     user = subparsers.add_parser("user", help="用户管理")
-    users = user.add_subparsers(dest="user_command", required=True, metavar="{add,list}")
+    users = user.add_subparsers(dest="user_command", required=True, metavar="{add,list,password,set-role}")
     p = users.add_parser("add", help="新增用户（单位、部门不存在时自动创建）")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -43,6 +43,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_user_add)
     p = users.add_parser("list", help="列出用户")
     p.set_defaults(func=cmd_user_list)
+    p = users.add_parser("password", help="重设用户密码（如找回第一个管理员的密码）")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    p.set_defaults(func=cmd_user_password)
+    p = users.add_parser("set-role", help="修改用户的角色、单位、部门（单位和部门须已存在）")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--unit")
+    p.add_argument("--department")
+    p.set_defaults(func=cmd_user_set_role)
 
     token = subparsers.add_parser("token", help="个人令牌（代表本人签署，仅显示一次）")
     tokens = token.add_subparsers(dest="token_command", required=True, metavar="{create,revoke}")
@@ -129,6 +139,36 @@ def cmd_user_add(args: argparse.Namespace) -> int:
                                  deployment_admin=args.deployment_wide)
         where = info.unit + (f" / {info.department}" if info.department else "")
         print(f"已创建用户 {info.name}（{info.role.label}，{where}）")
+        return 0
+    return _with_db(run)
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+        password = getpass.getpass("新密码：")
+        if password != getpass.getpass("再输入一次："):
+            return _fail("两次输入的密码不一致")
+    if len(password) < 8:
+        return _fail("密码至少 8 个字符")
+
+    def run(db: Database) -> int:
+        accounts.set_password(db, args.name, password)
+        print(f"已重设用户 {args.name} 的密码（登录失败次数和锁定已清除）")
+        return 0
+    return _with_db(run)
+
+
+def cmd_user_set_role(args: argparse.Namespace) -> int:
+    def run(db: Database) -> int:
+        info, signed = accounts.set_role(db, args.name, args.role, unit=args.unit, department=args.department)
+        where = info.unit + (f" / {info.department}" if info.department else "")
+        print(f"已将用户 {info.name} 改为{info.role.label}（{where}）")
+        if signed:
+            print(f"注意：该用户已签署未结案件 {', '.join(map(str, signed))} 的审核环节，"
+                  "同一人只能签署一个环节，这些案件中不能再由其签署其他环节")
         return 0
     return _with_db(run)
 

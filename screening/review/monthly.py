@@ -23,10 +23,12 @@ def monthly_summary(db: Database, unit: str, month: str, *, prepared_by: str = "
     with db.read() as session:
         rows = views.approved_in_month(session, unit, month) + \
             views.approved_in_month(session, unit, previous_month(month))
+        others = views.month_outcomes(session, unit, month)
     year, number = (int(x) for x in month.split("-"))
     items = [SummaryRow(**row) for row in rows
              if (row["published_on"].year, row["published_on"].month) == (year, number)]
-    return Summary(unit=unit, month=month, rows=items, prepared_by=prepared_by, prepared_on=prepared_on)
+    return Summary(unit=unit, month=month, rows=items, prepared_by=prepared_by, prepared_on=prepared_on,
+                   others=others)
 
 
 def render(summary: Summary, fmt: str) -> tuple[bytes, str]:

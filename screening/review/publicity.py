@@ -17,12 +17,34 @@ class FindingState:
     basis: str
     disposition: DispositionAction | None
     hint: bool = False          # SPEC §3: a model hint never decides the suggestion
+    label: str = ""             # what was found, in Chinese ("身份证号"): named in the reason
 
 
 def is_hint(source: str, severity: str) -> bool:
     """A stored finding is a hint when it is a classifier finding below medium (SPEC §3 `hint`:
     the classifier marks exactly its low-severity findings as hints)."""
     return source == "classifier" and severity == "low"
+
+
+def finding_label(category: str, subtype: str | None) -> str:
+    """"身份证号" for a personal_info/id_card finding, else the category's name."""
+    from screening import labels
+    from screening.types import Category
+
+    if category == "personal_info" and subtype in labels.SUBTYPE and subtype != "other":
+        return labels.SUBTYPE[subtype]
+    try:
+        return labels.CATEGORY[Category(category)]
+    except ValueError:
+        return ""
+
+
+def _named(findings: Iterable[FindingState]) -> str:
+    counts: dict[str, int] = {}
+    for f in findings:
+        if f.label:
+            counts[f.label] = counts.get(f.label, 0) + 1
+    return "、".join(f"{k} {n} 项" for k, n in counts.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +64,18 @@ def suggest(findings: Iterable[FindingState]) -> Suggestion:
     standing = [f for f in findings if not f.hint
                 and f.disposition not in (DispositionAction.FIXED, DispositionAction.DISMISSED)]
     kept = {f.basis for f in standing if f.disposition is not DispositionAction.REDACTED}
-    redacted = {f.basis for f in standing if f.disposition is DispositionAction.REDACTED}
-    codes = tuple(sorted(kept | redacted))
+    separable = [f for f in standing if f.disposition is DispositionAction.REDACTED or f.basis not in _PRECEDENCE]
+    codes = tuple(sorted({f.basis for f in standing}))
     for code in _PRECEDENCE:
         if code in kept:
+            drivers = _named(f for f in standing if f.basis == code)
             return Suggestion(PublicAttribute.NOT_PUBLIC, code, codes,
-                              f"存在未排除的审查发现，依据{BASES[code].citation}：{BASES[code].summary}")
-    if kept or redacted:
+                              f"存在未排除的审查发现{f'（{drivers}）' if drivers else ''}，"
+                              f"依据{BASES[code].citation}：{BASES[code].summary}")
+    if separable:
+        drivers = _named(separable)
         return Suggestion(PublicAttribute.PROACTIVE, "art37", codes,
-                          "不应公开的内容须作区分处理（删除或遮挡）后，其余内容主动公开，"
-                          f"依据{BASES['art37'].citation}")
+                          f"区分处理后主动公开：{drivers + '等' if drivers else ''}不应公开的内容须作区分处理"
+                          f"（删除或遮挡）后，其余内容主动公开，依据{BASES['art37'].citation}")
     return Suggestion(PublicAttribute.PROACTIVE, "art19", codes,
                       f"未发现不宜公开的内容，依据{BASES['art19'].citation}主动公开")

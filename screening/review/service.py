@@ -36,6 +36,7 @@ from screening.review.enums import (
 from screening.review.errors import Conflict, Forbidden, Invalid, NotFound, Unreadable
 from screening.review.models import (
     FINDINGS_PURPOSE,
+    AuditEvent,
     use_sealer,
     Case,
     Department,
@@ -48,7 +49,7 @@ from screening.review.models import (
     User,
 )
 from screening.review.notify import InAppNotifier, Notifier
-from screening.review.publicity import FindingState, is_hint, suggest
+from screening.review.publicity import FindingState, finding_label, is_hint, suggest
 from screening.review.storage import BlobStore, open_store
 from screening.review.tx import Tx, transaction
 from screening.review.versions import Upload, attach
@@ -367,6 +368,28 @@ class ReviewService:
                           f"《{case.title}》已被{user.label}撤回：{reason}")
             return {"stage": str(case.stage)}
 
+    def close_incident(self, actor_id: int, case_id: int, *, note: str) -> dict:
+        """The secrecy officer closes the incident of a quarantined case (泄密事件处置完毕) with a note
+        of what was done; the case stays quarantined and leaves the officer's to-do list."""
+        note = (note or "").strip()
+        if not note:
+            raise Invalid("note_required", "请写明处置情况")
+        with transaction(self.db, self.clock(), self.notifier) as tx:
+            s = tx.session
+            case, user = self._case(s, case_id), self._user(s, actor_id)
+            if case.stage is not Stage.QUARANTINED:
+                raise Conflict("wrong_stage", "只有已隔离的案件才有泄密事件需要关闭")
+            if user.role is not Role.SECRECY_OFFICER or user.unit_id != case.unit_id or not user.active:
+                raise Forbidden("forbidden", "只有本单位保密员可以关闭泄密事件")
+            closed = s.execute(views.closed_incidents().where(AuditEvent.case_id == case.id)).first()
+            if closed is not None:
+                raise Conflict("already_closed", "该泄密事件已经关闭")
+            tx.record(views.INCIDENT_CLOSED, user, case.id, note=note)
+            self._touch(case, tx.now)
+            tx.notify([case.created_by], case.id, "incident_closed",
+                      f"《{case.title}》的涉密文件事件已由{user.label}处置完毕：{note}")
+            return {"stage": str(case.stage), "closed_by": user.label}
+
     def refresh_deadlines(self) -> int:
         """Recompute the due dates of open cases (after the administrator adds a holiday schedule).
         Returns how many changed; each change is audited."""
@@ -483,7 +506,8 @@ class ReviewService:
         """Re-suggest the 公开属性 from the current findings and their dispositions."""
         found = views.current_findings(case)
         suggestion = suggest(FindingState(f.basis, f.disposition.action if f.disposition else None,
-                                          is_hint(f.source, f.severity)) for f in found)
+                                          is_hint(f.source, f.severity), finding_label(f.category, f.subtype))
+                             for f in found)
         case.suggested_attribute = suggestion.attribute
         case.suggested_basis, case.suggested_reason = suggestion.basis, suggestion.reason
         self._refresh_deadline(case)

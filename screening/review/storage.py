@@ -51,6 +51,8 @@ class BlobStore(Protocol):
 
     def clean(self, keep: set[str]) -> list[str]: ...
 
+    def sealer(self, purpose: bytes) -> Sealer: ...
+
 
 class StoredBlob(Base):
     """One sealed file of the database backend."""
@@ -62,18 +64,18 @@ class StoredBlob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-class Sealer:
+class FileSealer:
     """AES-256-GCM sealing of one file, its SHA-256 as associated data."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
             raise ValueError("the storage key must be 32 bytes")
         self._aead = AESGCM(key)
-        self._key = key
+        self.key = key
 
-    def sealer(self, purpose: bytes) -> Sealer:
+    def derived(self, purpose: bytes) -> Sealer:
         """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
-        return Sealer(self._key, purpose)
+        return Sealer(self.key, purpose)
 
     def seal(self, data: bytes, digest: str) -> bytes:
         nonce = secrets.token_bytes(12)
@@ -109,7 +111,11 @@ class FolderStore:
 
     def __init__(self, root: Path, key: bytes) -> None:
         self.root = Path(root)
-        self._sealer = Sealer(key)
+        self._sealer = FileSealer(key)
+
+    def sealer(self, purpose: bytes) -> Sealer:
+        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
+        return self._sealer.derived(purpose)
 
     def path(self, sha256: str) -> Path:
         checked(sha256)
@@ -186,8 +192,12 @@ class DatabaseStore:
 
     def __init__(self, engine: sa.Engine, key: bytes) -> None:
         self.engine = engine
-        self._sealer = Sealer(key)
+        self._sealer = FileSealer(key)
         self._table = StoredBlob.__table__
+
+    def sealer(self, purpose: bytes) -> Sealer:
+        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
+        return self._sealer.derived(purpose)
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()

@@ -20,7 +20,15 @@ from screening.review.enums import (
     Stage,
 )
 from screening.review.errors import Invalid
-from screening.review.models import Case, Disposition, Finding, Signoff, Unit, User, Version
+from screening.review.models import AuditEvent, Case, Disposition, Finding, Signoff, Unit, User, Version
+
+INCIDENT_CLOSED = "case.close_incident"
+
+
+def closed_incidents() -> sa.Select:
+    """Ids of quarantined cases whose incident the secrecy officer has closed."""
+    return sa.select(AuditEvent.case_id).where(AuditEvent.action == INCIDENT_CLOSED,
+                                               AuditEvent.case_id.is_not(None))
 
 CHINA = timezone(timedelta(hours=8), "CST")
 OPEN_STAGES = (Stage.DRAFT, Stage.RETURNED, Stage.HEAD_REVIEW, Stage.LEADER_REVIEW, Stage.ESCALATED)
@@ -96,6 +104,30 @@ def current_findings(case: Case) -> list[Finding]:
     return list(run.findings) if run else []
 
 
+def earlier_findings(case: Case) -> list[dict]:
+    """Findings of earlier versions that the current version no longer has (fixed in a new version
+    or masked by 区分处理), once each, with the version they were last seen in and how they were
+    resolved: the history the review sheet keeps."""
+    from sqlalchemy.orm import object_session
+
+    current = {f.fingerprint for f in current_findings(case)}
+    redacted = set(object_session(case).execute(
+        sa.select(Disposition.fingerprint).where(Disposition.case_id == case.id,
+                                                 Disposition.action == DispositionAction.REDACTED)).scalars())
+    seen: dict[str, dict] = {}
+    for version in case.versions[:-1]:
+        for f in (version.run.findings if version.run else ()):
+            if f.fingerprint in current:
+                continue
+            d = finding_dict(f)
+            gone = d["disposition"]
+            if gone and gone["action"] == "fixed" and f.fingerprint in redacted:
+                d["disposition"] = gone | {"action": "redacted",
+                                           "reason": f"已在第 {gone['version']} 版（区分处理副本）中遮挡"}
+            seen[f.fingerprint] = d
+    return list(seen.values())
+
+
 def case_dict(session: Session, case: Case, today: date) -> dict:
     current = case.current
     attr = case.public_attribute
@@ -111,6 +143,7 @@ def case_dict(session: Session, case: Case, today: date) -> dict:
         "approved_at": iso(case.approved_at),
         "versions": [version_dict(v) for v in case.versions],
         "findings": [finding_dict(f) for f in current_findings(case)],
+        "earlier_findings": earlier_findings(case),
         "signoffs": [signoff_dict(s) for s in case.signoffs],
         "public_attribute": {
             "attribute": str(attr) if attr else None,
@@ -164,7 +197,8 @@ def todo(session: Session, user: User, today: date) -> list[dict]:
         q = q.where(Case.unit_id == user.unit_id, Case.stage == Stage.LEADER_REVIEW)
         action = {Stage.LEADER_REVIEW: "审发（同意或退回）"}
     elif user.role is Role.SECRECY_OFFICER:
-        q = q.where(Case.unit_id == user.unit_id, Case.stage.in_([Stage.ESCALATED, Stage.QUARANTINED]))
+        q = q.where(Case.unit_id == user.unit_id, Case.stage.in_([Stage.ESCALATED, Stage.QUARANTINED]),
+                    Case.id.not_in(closed_incidents()))
         action = {Stage.ESCALATED: "登记报请确定的答复", Stage.QUARANTINED: "按泄密事件处置涉密文件"}
     else:
         return []
@@ -234,6 +268,36 @@ def approved_in_month(session: Session, unit: str, month: str) -> list[dict]:
             "case_id": case.id,
         })
     return rows
+
+
+OTHER_OUTCOMES = (("退回", "returned"), ("筛查拦截", "blocked"), ("报请确定", "escalated"), ("隔离", "quarantined"))
+
+
+def month_outcomes(session: Session, unit: str, month: str) -> tuple[tuple[str, int], ...]:
+    """How many distinct cases of the unit were returned, blocked by the screening (a version with a
+    `block` verdict), escalated or quarantined in `month` (China time), from the audit trail."""
+    import json
+
+    year, mon = (int(x) for x in month.split("-"))
+    start = datetime(year, mon, 1, tzinfo=CHINA)
+    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=CHINA)
+    events = session.execute(
+        sa.select(AuditEvent.action, AuditEvent.case_id, AuditEvent.payload)
+        .join(Case, AuditEvent.case_id == Case.id).join(Unit, Case.unit_id == Unit.id)
+        .where(Unit.name == unit, AuditEvent.at >= start, AuditEvent.at < end,
+               AuditEvent.action.in_(["case.sign", "version.add", "case.escalate", "version.quarantine"]))).all()
+    found: dict[str, set[int]] = {key: set() for _, key in OTHER_OUTCOMES}
+    for action, case_id, payload in events:
+        data = json.loads(payload)
+        if action == "case.sign" and data.get("decision") == "return":
+            found["returned"].add(case_id)
+        elif action == "version.add" and data.get("verdict") == "block":
+            found["blocked"].add(case_id)
+        elif action == "case.escalate":
+            found["escalated"].add(case_id)
+        elif action == "version.quarantine":
+            found["quarantined"].add(case_id)
+    return tuple((label, len(found[key])) for label, key in OTHER_OUTCOMES)
 
 
 # -- clearance ---------------------------------------------------------------------------------------

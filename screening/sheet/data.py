@@ -193,6 +193,8 @@ class SheetData:
     case_id: int | None = None                         # 审查编号
     version_number: int | None = None
     mask_policy: MaskPolicy = DEFAULT_POLICY
+    earlier: tuple[SheetFinding, ...] = ()             # findings of earlier versions, resolved since
+    status: str = ""                                   # where the case stands, e.g. "已审发（第 2 版）"
 
     def __post_init__(self) -> None:
         if not self.title.strip():

@@ -48,6 +48,9 @@ def render_docx(data: SheetData) -> bytes:
     _findings_table(doc, data.visible_findings, data, empty="未发现需要处置的内容。")
     _heading(doc, "二、隐藏内容（批注、修订痕迹、隐藏文字、文档属性等）")
     _findings_table(doc, data.hidden_findings, data, empty="未发现隐藏内容。")
+    if data.earlier:
+        _heading(doc, "此前版本中的审查发现（已在新版本中修改或已区分处理）")
+        _findings_table(doc, data.earlier, data, empty="无。")
     _heading(doc, "三、审查意见")
     _signoff_table(doc, data.signoffs)
     _note(doc, f"注：“{REGULATION_SHORT}”指《中华人民共和国政府信息公开条例》。个人信息和账号密码在本单中已按"
@@ -288,6 +291,8 @@ def _basic_table(doc, data: SheetData) -> None:
     summary = (f"{verdict}：共 {len(data.findings)} 项，其中高 {counts[Severity.HIGH]} 项、"
                f"中 {counts[Severity.MEDIUM]} 项、低 {counts[Severity.LOW]} 项")
     _pair_row(table, ("自动审查结论", summary))
+    if data.status:
+        _pair_row(table, ("办理状态", data.status))
 
 
 FINDING_WIDTHS = (1.1, 2.3, 2.2, 3.4, 2.0, 2.0, 3.0)

@@ -55,6 +55,9 @@ class Summary:
     rows: Sequence[SummaryRow] = ()          # stored sorted, as a tuple
     prepared_by: str = ""                     # 填报人
     prepared_on: date | None = None           # 填报日期
+    # the month's cases that were not (or not yet) published, beside the published ones:
+    # returned (退回), blocked (筛查拦截), escalated (报请确定), quarantined (隔离): distinct cases each
+    others: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not _MONTH.match(self.month):
@@ -81,7 +84,9 @@ class Summary:
     @property
     def footer(self) -> str:
         prepared = self.prepared_on.isoformat() if self.prepared_on else ""
-        return f"本月公开信息共 {len(self.rows)} 条。填报人：{self.prepared_by}　填报日期：{prepared}"
+        others = "、".join(f"{label} {n} 件" for label, n in self.others)
+        beside = f"另：{others}。" if others else ""
+        return f"本月公开信息共 {len(self.rows)} 条。{beside}填报人：{self.prepared_by}　填报日期：{prepared}"
 
 
 XLSX_WIDTHS = (6, 12, 36, 20, 12, 12, 10, 14, 10, 16, 18)

@@ -83,4 +83,14 @@ def sheet_data(case: dict, *, filled_on: date | None = None) -> SheetData:
         public_reason=(attr.get("reason") if chosen else suggested.get("reason")) or "",
         public_suggested=chosen is None,
         signoffs=_signoffs(case), filled_on=filled_on or date.today(),
-        case_id=case["id"], version_number=current["number"])
+        case_id=case["id"], version_number=current["number"],
+        earlier=tuple(_finding(f) for f in case.get("earlier_findings") or ()),
+        status=_status(case))
+
+
+def _status(case: dict) -> str:
+    """"已审发（第 2 版，主动公开）" once approved; otherwise the stage's label."""
+    if case.get("stage") == "approved":
+        attribute = (case.get("public_attribute") or {}).get("attribute")
+        return f"已审发（第 {case.get('approved_version')} 版{'，' + attribute if attribute else ''}）"
+    return case.get("stage_label") or ""

@@ -160,3 +160,26 @@ def test_service_from_configuration(monkeypatch, tmp_path, capsys):
         assert [p for p in (tmp_path / "instance" / "files").rglob("*") if p.is_file()]
     finally:
         svc.close()
+
+
+def test_user_password_and_set_role(env, capsys, monkeypatch):
+    from screening.review import accounts
+
+    assert run(["init"], capsys)[0] == 0
+    run(["user", "add", "root", "--role", "admin", "--unit", "某市政府办公室", "--password-stdin"],
+        capsys, "first-password\n", monkeypatch)
+    run(["user", "add", "li", "--role", "drafter", "--unit", "某市政府办公室", "--department", "综合科"], capsys)
+    status, out, _ = run(["user", "password", "root", "--password-stdin"], capsys, "a new password\n", monkeypatch)
+    assert status == 0 and "已重设用户 root 的密码" in out
+    db = Database.from_url(env)
+    try:
+        assert accounts.login(db, "root", "a new password").name == "root"
+        status, _, err = run(["user", "set-role", "li", "--role", "head", "--unit", "某市政府办公窒"], capsys)
+        assert status == 1 and "单位“某市政府办公窒”不存在" in err          # a typo creates nothing
+        status, out, _ = run(["user", "set-role", "li", "--role", "head"], capsys)
+        assert status == 0 and "已将用户 li 改为承办部门负责人（某市政府办公室 / 综合科）" in out
+        assert [u.role for u in accounts.list_users(db) if u.name == "li"] == ["head"]
+    finally:
+        db.dispose()
+    status, _, err = run(["user", "password", "nobody", "--password-stdin"], capsys, "whatever-123\n", monkeypatch)
+    assert status == 1 and "不存在" in err

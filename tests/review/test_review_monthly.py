@@ -39,6 +39,23 @@ def test_items_published_in_the_month_with_their_signers(svc, org, clock, databa
     assert "供暖通知" in table_text
 
 
+def test_the_summary_counts_returned_blocked_escalated_and_quarantined_beside_published(svc, org, database):
+    from tests.review.review_helpers import WITH_ID
+
+    published = open_clean(svc, org, title="供暖通知")
+    approve_all(svc, org, published)
+    returned = open_clean(svc, org, title="退回的通知")
+    svc.sign(org.drafter, returned, stage="drafter", decision="approve")
+    svc.sign(org.head, returned, stage="head", decision="return", opinion="请修改")
+    blocked = svc.open_case(org.drafter, title="含身份证号", data=WITH_ID.encode(), filename="a.txt")
+    svc.escalate(org.officer, blocked.case_id, question="是否涉密？")
+    svc.open_case(org.drafter, title="内部通报", data="机密★1年\n内部通报".encode(), filename="m.txt")
+    november = monthly_summary(database, UNIT, "2026-11")
+    assert [r.title for r in november.rows] == ["供暖通知"]
+    assert dict(november.others) == {"退回": 1, "筛查拦截": 1, "报请确定": 1, "隔离": 1}
+    assert "本月公开信息共 1 条。另：退回 1 件、筛查拦截 1 件、报请确定 1 件、隔离 1 件。" in november.footer
+
+
 def test_summary_command_writes_the_file(tmp_path: Path):
     instance = tmp_path / "instance"
     env = {**os.environ, "SCREENING_INSTANCE": str(instance), "PYTHONWARNINGS": "ignore"}

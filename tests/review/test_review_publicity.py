@@ -68,6 +68,14 @@ def test_suggestion(states, attribute, code):
     assert got.to_dict()["citation"].endswith(BASES[code].article)
 
 
+def test_the_suggestion_names_the_findings_that_drove_it():
+    got = suggest([S("art15", D.REDACTED, "身份证号")] * 100 + [S("art15", D.REDACTED, "电话号码")])
+    assert got.attribute is P.PROACTIVE and got.basis == "art37"
+    assert got.reason.startswith("区分处理后主动公开：身份证号 100 项、电话号码 1 项")
+    withheld = suggest([S("art14", None, "国家秘密"), S("art15", D.REDACTED, "身份证号")])
+    assert withheld.attribute is P.NOT_PUBLIC and "国家秘密 1 项" in withheld.reason
+
+
 # -- the drafter's decision (both databases) ---------------------------------------------------------
 
 def test_suggestion_follows_dispositions(svc, org):

@@ -211,6 +211,8 @@ def test_every_ui_route_is_in_the_matrix(world):
         "/admin/users/<name>/active", "/admin/users/<name>/password", "/admin/keys/<int:key_id>/revoke",
         "/selfcheck",
         "/officer/rescreen/items/<int:item_id>/acknowledge",  # test_ui_rescreen, by role and unit
+        "/cases/<int:case_id>/bulk",         # test_ui_bulk.test_others_cannot_bulk_dispose
+        "/cases/<int:case_id>/incident",     # test_ui_state (officer only); the service refuses others
     }
     routes = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("ui.") and r.endpoint != "ui.static"}
     missing = routes - covered - case_routes - posts - tested_elsewhere

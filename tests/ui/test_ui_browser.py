@@ -8,6 +8,7 @@ Screenshots of the main pages are written to docs/screenshots/ (shown in the REA
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 import shutil
 from pathlib import Path
@@ -152,6 +153,8 @@ def test_the_whole_story(server, chromium, tmp_path):
     assert page.locator(".quarantine-banner").is_visible()
     assert "机密★1年" in page.inner_text(".quarantine-banner")
     assert page.locator(".doc-page").count() == 0
+    assert page.locator("#publicity").count() == 0 and page.locator("#incident").is_visible()
+    audit_page(page)
 
     # submitting is refused while the ID number stands; the phone number is dismissed with a reason
     page = drafter.go(case_url.replace(server, ""))
@@ -159,7 +162,7 @@ def test_the_whole_story(server, chromium, tmp_path):
     page.wait_for_selector(".flash.error")
     assert "高风险" in page.inner_text(".flash.error")
     phone = page.locator("li.finding", has_text="13812345678")
-    phone.locator("summary").click()
+    phone.locator(".f-actions > summary").click()
     phone.locator("textarea[name=reason]").fill("该号码为单位公开的办公电话")
     phone.locator("button[value=dismissed]").click()
     page.wait_for_selector("li.finding.d-dismissed")
@@ -251,3 +254,99 @@ def test_the_whole_story(server, chromium, tmp_path):
     assert clearance(ID_FIXED)["publishable"] is True
     assert clearance(ID_DRAFT)["publishable"] is False
     assert clearance(MARKED)["publishable"] is False
+
+
+# -- bulk actions, tables, plain Chinese, accessibility, phones, in the same browser ----------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+RAW_CODE = re.compile(r"art\d|pii\.|case\.|\{\"")
+
+
+def audit_page(page) -> None:
+    """Every page: no raw code in its visible text, and axe-core finds no serious or critical
+    violation (axe-core from npm: `make axe`)."""
+    text = page.inner_text("body")
+    leaked = sorted(set(RAW_CODE.findall(text)))
+    assert not leaked, f"{page.url}: raw codes in the page text: {leaked}"
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make axe` (npm install of the pinned axe-core)")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def test_a_100_row_gongshi_cleared_with_bulk_actions(server, chromium, tmp_path):
+    from tests.ui.gongshi import DOC_NUMBER, TITLE, id_number, make_gongshi
+
+    path = tmp_path / "低保公示.docx"
+    make_gongshi(path, 100)
+    drafter = Person(chromium, server, "zhang", viewport=WIDE)
+    page = drafter.go("/selfcheck")
+    audit_page(page)
+    page.set_input_files("#file", str(path))
+    page.fill("input[name=title]", TITLE)
+    clicks = 0
+    page.click("button[value=case]"); clicks += 1
+    page.wait_for_url("**/cases/*")
+    case_path = page.url.replace(server, "").split("#")[0]
+    # the table is a table, its ID numbers highlighted in their cells
+    table = page.locator("table.doc-table")
+    assert table.count() == 1 and table.locator("td.marked").count() == 100
+    assert id_number(7) in table.locator("tr", has_text="户主7").first.inner_text()
+    assert "表1 第2行 身份证号" in page.inner_text("aside.side")
+    audit_page(page)
+    drafter.shot("case_table")
+    # submitting is refused: 100 ID numbers stand
+    page.click("#sign button[value=approve]"); clicks += 1
+    page.wait_for_selector(".flash.error")
+    assert "100 个高风险" in page.inner_text(".flash.error")
+    # the whole ID column: 区分处理 and the redacted copy, in one act
+    page.select_option("#bulk-scope", "column:table:1:3"); clicks += 1
+    drafter.shot("bulk_actions", full_page=False)
+    page.click("#bulk button[value=redact_copy]"); clicks += 1
+    page.wait_for_selector("text=区分处理副本已生成")
+    assert "第 2 版" in page.inner_text(".versions")
+    assert page.locator("table.doc-table td.marked").count() == 0
+    page.click("#sign button[value=approve]"); clicks += 1
+    page.wait_for_selector("text=已提交承办部门负责人审核")
+    assert clicks <= 5
+    history = page.locator("#opinions details").first
+    history.locator("summary").first.click()
+    assert history.inner_text().count("处置发现：身份证号（区分处理）") == 100
+    audit_page(page)
+    for path_ in ("/todo", "/cases", case_path + "/print", "/profile"):
+        audit_page(drafter.go(path_))
+    drafter.close()
+    # the other people's pages, in plain Chinese and accessible
+    for name, paths in (("li", ["/todo", case_path]), ("wang", ["/officer/stats"]),
+                        ("sun", ["/officer/stats", "/officer/quarantine", "/officer/rules", "/officer/try", "/cases"]),
+                        ("root", ["/admin/users", "/admin/units", "/admin/keys"])):
+        person = Person(chromium, server, name)
+        for path_ in paths:
+            audit_page(person.go(path_))
+        person.close()
+
+
+def test_a_phone_screen_shows_cards_and_findings_first(server, chromium, tmp_path):
+    phone = {"width": 390, "height": 844}
+    drafter = Person(chromium, server, "zhao", viewport=phone)
+    page = drafter.go("/selfcheck")
+    page.fill("textarea[name=text]", ID_DRAFT)
+    page.fill("input[name=title]", "手机上的通报")
+    page.click("button[value=case]")
+    page.wait_for_url("**/cases/*")
+    assert fits(page, phone["width"])
+    side = page.locator("#side-h").bounding_box()
+    document = page.locator("#doc-h").bounding_box()
+    assert side["y"] < document["y"] and side["y"] < 1500
+    audit_page(page)
+    drafter.shot("case_phone")
+    page = drafter.go("/cases")
+    assert fits(page, phone["width"])
+    assert page.locator("table.list.cards tbody tr").first.evaluate("e => getComputedStyle(e).display") == "block"
+    audit_page(page)
+    drafter.close()

@@ -113,3 +113,19 @@ def test_a_long_document_collapses_to_the_passages_with_findings(as_user, svc, p
     assert "第5段：" not in html and "省略" in html
     full = zhang.get(f"/cases/{case.case_id}?all=1").get_data(as_text=True)
     assert "第5段：" in full and "只看有审查发现的内容" in full
+
+
+def test_title_and_doc_number_come_from_the_document(as_user, svc, tmp_path):
+    from tests.ui.gongshi import DOC_NUMBER, TITLE
+
+    path = tmp_path / "公示.docx"
+    data = make_gongshi(path, 3)
+    zhang = as_user("zhang")
+    r = zhang.post("/selfcheck", {"mode": "case", "title": "", "file": (io.BytesIO(data), "公示.docx")},
+                   content_type="multipart/form-data")
+    case_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    view = svc.case_view(case_id)
+    assert (view["title"], view["doc_number"]) == (TITLE, DOC_NUMBER)
+    r = zhang.post("/selfcheck", {"mode": "case", "title": "自定标题", "doc_number": "",
+                                  "file": (io.BytesIO(data + b""), "公示2.docx")}, content_type="multipart/form-data")
+    assert svc.case_view(int(r.headers["Location"].rsplit("/", 1)[1]))["title"] == "自定标题"

@@ -100,12 +100,15 @@ def test_a_large_document_pages_on_the_case_page(as_user, svc, people):
     text = "\n".join(lines)
     upload = svc.open_case(people["zhang"], title="年度报告", data=text.encode(), filename="年度报告.txt")
     zhang = as_user("zhang")
-    first = zhang.get(f"/cases/{upload.case_id}").get_data(as_text=True)
+    collapsed = zhang.get(f"/cases/{upload.case_id}").get_data(as_text=True)
+    assert "显示全文" in collapsed and "11010519491231002X</mark>" in collapsed    # the passage only
+    assert len(collapsed) < len(text.encode()) / 20
+    first = zhang.get(f"/cases/{upload.case_id}?all=1").get_data(as_text=True)
     assert len(first) < len(text.encode()) / 4                     # one screen, not the whole file
     total = int(re.search(r"第 1 / (\d+) 屏", first).group(1))
     assert total > 20
-    link = re.search(r'href="\?p=(\d+)#hl-(\d+)"', first)          # the side list links to its screen
+    link = re.search(r'href="\?all=1&amp;p=(\d+)#hl-(\d+)"', first)  # the side list links to its screen
     assert link and int(link.group(1)) == total
-    last = zhang.get(f"/cases/{upload.case_id}?p={link.group(1)}").get_data(as_text=True)
+    last = zhang.get(f"/cases/{upload.case_id}?all=1&p={link.group(1)}").get_data(as_text=True)
     assert f'id="hl-{link.group(2)}"' in last and "11010519491231002X</mark>" in last
     assert "第 1 / " not in last

@@ -14,7 +14,7 @@ from screening.review import views
 from screening.review.basis import BASES
 from screening.review.enums import (Decision, DispositionAction, OpinionKind, PublicAttribute, Role,
                                     SignStage, Stage)
-from screening.review.errors import Invalid, NotFound, ReviewError
+from screening.review.errors import Conflict, Invalid, NotFound, ReviewError
 from screening.review.models import Case, Department, Finding, User, Version
 from screening.review.service import actor_of, facts_of
 from screening.review.versions import clean_filename
@@ -195,7 +195,9 @@ def case_page(case_id: int):
         hidden_parts=hidden_parts(document, hidden) if document is not None else [],
         screen=screen, screens=len(screens), pages_of=pages_of, doc_error=doc_error, diff=diff,
         events=events, Event=Event, can_dispose=can_dispose, history=history,
-        names=display_names(e["actor"] for e in history),
+        names=display_names([*(e["actor"] for e in history), version_info["uploaded_by"]]),
+        quarantined=view["stage"] == "quarantined",
+        incident_closed=next((e for e in history if e["action"] == views.INCIDENT_CLOSED), None),
         bases=BASES, attributes=list(PublicAttribute), stages=SignStage, OpinionKind=OpinionKind,
         dispose_actions=[a for a in DispositionAction if a is not DispositionAction.FIXED],
         sign_stage=_sign_stage(events), has_actions=bool(events - {Event.DISPOSE}),
@@ -357,6 +359,15 @@ def answer(case_id: int):
     return redirect(url_for("ui.case_page", case_id=case_id))
 
 
+@bp.route("/cases/<int:case_id>/incident", methods=["POST"])
+@login_required
+def close_incident(case_id: int):
+    load_case(case_id)
+    service().close_incident(g.user.id, case_id, note=request.form.get("note", ""))
+    flash("泄密事件已关闭", "success")
+    return redirect(url_for("ui.case_page", case_id=case_id) + "#incident")
+
+
 @bp.route("/cases/<int:case_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(case_id: int):
@@ -388,12 +399,20 @@ def _sheet(case_id: int):
     from screening.web.sheets import sheet_data
 
     view = load_case(case_id)
+    if view["stage"] == Stage.QUARANTINED:
+        raise Conflict("quarantined", "已隔离的案件不出具审查单，请在案件页打印泄密事件记录")
     return view, sheet_data(view, filled_on=today())
 
 
 @bp.route("/cases/<int:case_id>/print")
 @login_required
 def print_sheet(case_id: int):
+    view = load_case(case_id)
+    if view["stage"] == Stage.QUARANTINED:
+        history = service().history(case_id, actor_id=g.user.id)
+        return render_template("ui/incident.html", case=view, history=history,
+                               names=display_names(e["actor"] for e in history),
+                               versions=[v for v in view["versions"] if v["quarantined"]])
     view, data = _sheet(case_id)
     return render_template("ui/print.html", case=view, sheet=data)
 

@@ -22,6 +22,7 @@ from screening.types import Document, Report
 from screening.web.ui import bp
 from screening.web.ui.cases import Submitted, flash_upload, upload_from_form
 from screening.web.ui.common import db, now, roles, screener, service
+from screening.web.ui.docmeta import document_defaults
 from screening.web.ui.document import group_by_category, hidden_parts, is_hidden, layout, render_screen
 
 QUICK_SCREENS = 5      # a quick check shows the first screens only; a case pages through all of them
@@ -45,12 +46,32 @@ def selfcheck_post():
     sent = upload_from_form()
     if request.form.get("mode") == "check":
         return quick_check(sent, back="ui.selfcheck")
-    title = (request.form.get("title") or "").strip() or sent.name.rsplit(".", 1)[0]
+    title = (request.form.get("title") or "").strip()
+    doc_number = (request.form.get("doc_number") or "").strip()
+    if not title or not doc_number:
+        found_title, found_number = defaults_of(sent)
+        title = title or found_title or sent.name.rsplit(".", 1)[0]
+        doc_number = doc_number or found_number or ""
     upload = service().open_case(g.user.id, title=title, data=sent.data, filename=sent.name,
-                                 doc_number=request.form.get("doc_number") or None,
+                                 doc_number=doc_number or None,
                                  department=request.form.get("department") or None)
     flash_upload(upload, "已开立审查案件")
     return redirect(url_for("ui.case_page", case_id=upload.case_id))
+
+
+def defaults_of(sent: Submitted) -> tuple[str | None, str | None]:
+    """Title and 文号 from the document itself (extracted once: the case page reuses it)."""
+    import hashlib
+
+    from screening.web.ui.cases import _cache
+    try:
+        if sent.text is not None:        # pasted: not the stored file's extraction, so not cached
+            doc = prepare(extract(sent))
+        else:
+            doc = _cache().get(hashlib.sha256(sent.data).hexdigest(), lambda: prepare(extract(sent)))
+    except UnreadableDocument:
+        return None, None
+    return document_defaults(doc)
 
 
 def extract(sent: Submitted) -> Document:
