@@ -3,6 +3,7 @@ Deterministic: the same corpus and code give the same card (no timings in it).""
 from __future__ import annotations
 
 from screening.model.labels import NAMES
+from screening.model.training import MEDIUM_NORMAL_RATE
 
 
 def _table(block: dict) -> list[str]:
@@ -53,8 +54,12 @@ def render_card(meta: dict) -> str:
         "## Severity",
         "Thresholds on the calibrated probability, from out-of-fold predictions of a 5-fold cross-validation",
         "grouped by source document. At or above the medium threshold a passage is a finding of medium",
-        "severity: 85 % of the class's out-of-fold passages reach it, unless that would flag more than 1 % of",
-        "the normal ones (then the threshold that flags 1 %). A passage of fewer than 15 letters at or over",
+        "severity: 85 % of the class's out-of-fold passages reach it, unless that would flag more than "
+        f"{MEDIUM_NORMAL_RATE:.2%} of",
+        f"the normal ones (then the threshold that flags {MEDIUM_NORMAL_RATE:.2%}: a published document has some "
+        "200 sentences, so a",
+        "per-sentence rate of 1 % would give it two medium findings; the rate is set from that arithmetic,",
+        "not fitted on any real document). A passage of fewer than 15 letters at or over",
         "it is a low-severity **hint** (SPEC §3 `hint`: shown, but it changes neither the verdict nor the",
         "公开属性 suggestion). A hint band below medium exists in the code but is closed: measured on real",
         "published documents it gave more than the 0.5 hints per document the product allows. A `state_secret`",
