@@ -135,7 +135,10 @@ class RuleDetector:
                 if m.start() < end and m.end() > start:
                     return None
         lo, hi = max(0, start - rule.window), min(len(text), end + rule.window)
-        if rule.anti_context is not None and rule.anti_context.search(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS):
+        personal = rule.personal_context is not None and rule.personal_context.search(
+            text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS)
+        if not personal and rule.anti_context is not None and rule.anti_context.search(
+                text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS):
             return None
         context_words: tuple[str, ...] = ()
         if rule.context is not None:
@@ -144,6 +147,8 @@ class RuleDetector:
                 if not (m.start() >= start and m.end() <= end)))
             if rule.require_context and not context_words:
                 return None
+        if personal:
+            context_words = tuple(dict.fromkeys(context_words + (personal.group(0),)))
         confidence = min(0.99, rule.confidence + 0.15) if context_words else rule.confidence
         o_start, o_end = view.original_span(start, end)
         part = view.part

@@ -45,7 +45,8 @@ def test_every_basis_cites_the_regulation():
     assert citation("nonsense") == "nonsense"
 
 
-S = FindingState
+def S(basis, disposition=None, label=""):
+    return FindingState(basis, disposition, label=label)
 
 
 @pytest.mark.parametrize("states,attribute,code", [

@@ -49,7 +49,7 @@ def test_new_rule_flags_an_approved_case_without_revoking_its_clearance(svc, org
     [flag] = view["flags"]
     assert flag["case_id"] == case_id and flag["new"] == 1
     assert flag["findings"][0]["rule"] == "work_secret.lexicon_1"
-    assert CODENAME not in json.dumps(view, ensure_ascii=False)     # the text stays in the sealed file
+    assert CODENAME not in json.dumps(view, ensure_ascii=False, default=str)   # the text stays sealed
     assert view["runs"][0]["finished"] and view["runs"][0]["reason"] == "保密办发起复查"
     assert rescreen.case_flags(svc, other) == []
     # the secrecy office is told, in Chinese; the clearance stands until a person decides

@@ -193,7 +193,7 @@ OTHER_RULES = [
     (Event.ESCALATE, LEADER, case(Stage.HEAD_REVIEW), False),
     (Event.ESCALATE, DRAFTER, case(Stage.DRAFT), False),
     (Event.ANSWER, OFFICER, case(Stage.ESCALATED, escalated_by=3), True),
-    (Event.ANSWER, HEAD, case(Stage.ESCALATED, escalated_by=3), True),
+    (Event.ANSWER, HEAD, case(Stage.ESCALATED, escalated_by=3), False),   # the secrecy office answers
     (Event.ANSWER, LEADER, case(Stage.ESCALATED, escalated_by=3), False),
     (Event.ANSWER, OFFICER_U2, case(Stage.ESCALATED, escalated_by=3), False),
     (Event.ANSWER, DRAFTER, case(Stage.ESCALATED, escalated_by=3), False),

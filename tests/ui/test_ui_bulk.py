@@ -100,7 +100,7 @@ def test_ticked_findings_only(as_user, svc, people, tmp_path):
 def test_others_cannot_bulk_dispose(as_user, svc, people, tmp_path):
     case = open_gongshi(svc, people, tmp_path, rows=3)
     r = as_user("zhao").post(f"/cases/{case.case_id}/bulk", {"scope": "all", "action": "confirmed"})
-    assert r.status_code == 403 and dispositions(svc, case.case_id) == []
+    assert r.status_code in (403, 404) and dispositions(svc, case.case_id) == []
 
 
 def test_a_long_document_collapses_to_the_passages_with_findings(as_user, svc, people):
