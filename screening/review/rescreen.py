@@ -12,7 +12,7 @@ reopens the matter through the ordinary workflow.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -312,7 +312,3 @@ def _run(s: Session, run_id: int) -> RescreenRun:
         raise NotFound("no_such_run", f"复查任务 {run_id} 不存在")
     return run
 
-
-def units(service: Any) -> Iterable[str]:
-    with service.db.read() as s:
-        return list(s.execute(sa.select(Unit.name).order_by(Unit.id)).scalars())

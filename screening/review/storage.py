@@ -104,7 +104,17 @@ def missing(sha256: str) -> StorageError:
     return StorageError(f"文件 {sha256} 不在存储中")
 
 
-class FolderStore:
+class _Sealed:
+    """What both backends share: the file sealer, and sealers derived from its key."""
+
+    _sealer: FileSealer
+
+    def sealer(self, purpose: bytes) -> Sealer:
+        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
+        return self._sealer.derived(purpose)
+
+
+class FolderStore(_Sealed):
     """Sealed files in a local folder."""
 
     backend = "folder"
@@ -112,10 +122,6 @@ class FolderStore:
     def __init__(self, root: Path, key: bytes) -> None:
         self.root = Path(root)
         self._sealer = FileSealer(key)
-
-    def sealer(self, purpose: bytes) -> Sealer:
-        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
-        return self._sealer.derived(purpose)
 
     def path(self, sha256: str) -> Path:
         checked(sha256)
@@ -184,7 +190,7 @@ class FolderStore:
                 removed.append(path.name)
         return removed
 
-class DatabaseStore:
+class DatabaseStore(_Sealed):
     """Sealed files in the `blobs` table of the review database. Each call is its own short
     transaction; a second `put` of the same file (from another host at the same moment) is a no-op."""
 
@@ -194,10 +200,6 @@ class DatabaseStore:
         self.engine = engine
         self._sealer = FileSealer(key)
         self._table = StoredBlob.__table__
-
-    def sealer(self, purpose: bytes) -> Sealer:
-        """A sealer under a key derived from this store's key for `purpose` (finding texts, ...)."""
-        return self._sealer.derived(purpose)
 
     def put(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
