@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from screening import validators as v
-from screening.names import compact, is_masked_name, person_name
+from screening.names import common_word, compact, is_masked_name, person_name
 
 
 class Kind(StrEnum):
@@ -49,6 +49,7 @@ _PIN = re.compile(r"^\d{4,8}$")
 _MIN_SHARE = 0.6            # share of non-empty cells that must fit the kind
 _MIN_SHARE_HINTED = 0.4     # ... when the header names the kind
 _MIN_CELLS = 2
+_MIN_DISTINCT = 0.5         # names in a list seldom repeat: 全国, 全国, 全国 … is a scope column
 
 
 def _classes(s: str) -> int:
@@ -120,6 +121,11 @@ def hinted(kind: Kind, header: str) -> bool:
     return any(word in h for word in HEADER_HINTS[kind])
 
 
+def _names_vary(texts: Sequence[str]) -> bool:
+    """Do the column's values vary as a list of people's names does?"""
+    return len(texts) < 4 or len(set(map(compact, texts))) >= _MIN_DISTINCT * len(texts)
+
+
 def type_column(header: str, texts: Sequence[str]) -> ColumnType | None:
     """The kind of a column from its data cells (normalized texts), or None."""
     texts = [t for t in texts if t.strip()]
@@ -129,7 +135,9 @@ def type_column(header: str, texts: Sequence[str]) -> ColumnType | None:
         hint = hinted(kind, header)
         if len(texts) < (1 if hint else _MIN_CELLS):
             continue
-        share = sum(looks(kind, t) for t in texts) / len(texts)
+        if kind is Kind.NAME and not _names_vary(texts):
+            continue
+        share = sum(looks(kind, t) and not (kind is Kind.NAME and common_word(t)) for t in texts) / len(texts)
         if share >= (_MIN_SHARE_HINTED if hint else _MIN_SHARE):
             confidence = min(0.95, 0.55 + 0.35 * share + (0.1 if hint else 0.0))
             return ColumnType(kind, share, hint, confidence)

@@ -25,6 +25,17 @@ _NOT_NAME_END = re.compile(
     r"|牌|号|型|款|系列|机|器|车|剂|片|药|酒|类|费|额|数|率|量|期|年|日|时|分)$")
 
 
+_COMMON = 1000          # jieba frequency from which a two-character "name" is an ordinary word (全国, 高度)
+
+
+def common_word(text: str) -> bool:
+    """An ordinary word that merely starts with a surname (全国, 高度, 方案): jieba's dictionary
+    frequency, which no private name reaches."""
+    import jieba
+
+    return (jieba.dt.FREQ.get(compact(text)) or 0) >= _COMMON
+
+
 def compact(text: str) -> str:
     """A cell or span without the spaces used to pad two-character names ("王　芳")."""
     return _SPACES.sub("", text.strip())

@@ -28,6 +28,8 @@ _RELEASE = re.compile(r"发布|公布|公报|数据显示|统计显示|据统计
 _UNRELEASED = re.compile(r"(?:尚未|未经|未|暂不|不得|不宜)(?:审定)?(?:发布|公布)|(?:发布|公布)前|初步核算|预计")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万亿|亿|万|千)?(?:元|吨|人|户|个|家|亩|%|％|千瓦|公里|平方米|项|件)?")
 _HEAD_CHARS = 300
+_PORTAL_CHARS = 2000
+_PADDING = re.compile(r"[ \t\u3000]+")     # "索 引 号：" as portals space their labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ def significant_figures(text: str) -> frozenset[str]:
 def document_context(doc: Document) -> DocumentContext:
     body = [p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER)]
     whole = "\n".join(body)
+    # A portal's 发布 marks stand in the page header, after a body of any length.
+    marks = "\n".join([whole[:_PORTAL_CHARS]] + [p.text for p in doc.parts if p.kind is PartKind.HEADER])
     title = doc.name + "\n" + next((line.strip() for line in whole[:_HEAD_CHARS].split("\n") if line.strip()), "")
     attribute = _ATTRIBUTE.search(whole)
     shift, reason = 0.0, None
@@ -60,7 +64,7 @@ def document_context(doc: Document) -> DocumentContext:
         shift, reason = INTERNAL_SHIFT, f"文件性质为{genre}（内部文稿）"
     elif (genre := next((g for g in PUBLISHED_GENRES if g in title), None)):
         shift, reason = PUBLISHED_SHIFT, f"文件性质为{genre}（公开发布类）"
-    elif _PORTAL.search(whole[:2000]):
+    elif _PORTAL.search(_PADDING.sub("", marks)):
         shift, reason = PUBLISHED_SHIFT, "文件带有网站发布信息（发布日期、索引号等）"
     released = frozenset()
     for line in re.split(r"[。！？\n]", whole):

@@ -147,3 +147,22 @@ def test_a_column_headed_password_reports_every_value_even_plain_ones(engine):
             ["南渡", "南渡镇", "******"]]
     creds = [f for f in _screen(engine, table_docx(rows), "pw.docx") if f.category is Category.CREDENTIAL]
     assert sorted(f.text for f in creds if f.location.cell) == ["qwerty88", "sunshine1"]
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_a_column_of_scopes_and_common_words_is_not_a_column_of_names(engine, fmt):
+    """A 推广清单 whose last column says 全国 in nearly every row (全 is a surname), and a column of
+    ordinary words that start with surnames (高度, 方案), are not lists of people."""
+    rows = [("序号", "改革举措", "指导部门", "推广范围")]
+    rows += [(str(i), f"第{i}项改革举措", "国家知识产权局", "全国" if i % 5 else "8个改革试验区域") for i in range(1, 16)]
+    assert not _cells(_screen(engine, MAKERS[fmt](rows), f"清单.{fmt}"))
+    words = [("序号", "事项", "说明")] + [(str(i), w, "按规定办理") for i, w in
+                                        enumerate(("高度", "方案", "安全", "程序", "金融", "方向"), 1)]
+    assert not _cells(_screen(engine, MAKERS[fmt](words), f"事项.{fmt}"))
+
+
+def test_a_list_of_people_still_counts_a_name_that_is_also_a_word(engine):
+    """高峰 is a word and a name: in a list of people it is a name like the others."""
+    rows = [("序号", "名录")] + [(str(i), n) for i, n in enumerate(("王建国", "高峰", "李秀英", "赵桂兰", "陈志强"), 1)]
+    found = _cells(_screen(engine, table_docx(rows), "名录.docx"))
+    assert {row for row, _ in found} == {2, 3, 4, 5, 6}

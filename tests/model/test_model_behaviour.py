@@ -2,6 +2,7 @@
 or non-prose passages, the document's context, hints, lazy loading and a light start-up."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -141,3 +142,16 @@ def test_check_starts_without_the_heavy_libraries(tmp_path):
     assert "numpy" in loaded and not loaded & {"sklearn", "jieba", "scipy", "flask", "sqlalchemy"}
     loaded = _modules_after_check(tmp_path, "--no-classifier")
     assert not loaded & {"numpy", "sklearn", "jieba", "scipy", "flask", "sqlalchemy"}
+
+
+def test_a_portal_page_is_known_as_published_by_its_header_marks():
+    """A portal page's 索 引 号 / 发布日期 block stands after the article, its labels spaced out."""
+    from screening.types import Part, PartKind
+
+    body = text_document("中华人民共和国国务院令\n" + "第一条　为了规范专利代理行为，制定本条例。\n" * 200)
+    header = Part(kind=PartKind.HEADER, text="索 引 号：\n000014349/2018-00206\n发布日期：\n2018年11月19日",
+                  blocks=(), label="页眉")
+    page = dataclasses.replace(body, parts=body.parts + (header,))
+    assert document_context(body).shift == 0
+    context = document_context(page)
+    assert context.shift < 0 and "网站发布信息" in context.reason
