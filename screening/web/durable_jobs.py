@@ -7,7 +7,8 @@ answers from the database — after a restart as well. When the process starts s
 (`recover`, once per process):
 - a job still `queued` is run again (nothing of it had started);
 - a job that was `running` is marked failed with a visible reason: it may have finished its
-  database work before the crash, so running it twice could open a second case;
+  database work before the crash, so running it twice could open a second case; its upload is
+  deleted then (unless a version or a queued job holds the same file);
 and `screening.review.storage.BlobStore.clean` removes `.tmp` files and blobs that no version and no
 unfinished job refers to (what a crash between writing a file and committing its row leaves).
 """
@@ -93,12 +94,14 @@ class DurableJobs:
         """Mark interrupted jobs failed; the ids of queued jobs to run again."""
         with self.db.write_session() as s, s.begin():
             jobs = s.execute(sa.select(Job).where(Job.status.in_(("queued", "running")))).scalars().all()
-            again = []
+            again, released = [], []
             for job in jobs:
                 if job.status == "running":
                     self._finish(job, (500, INTERRUPTED))
+                    released.append(self._unneeded_blob(s, job))
                 else:
                     again.append(job.id)
+        self._purge(released)           # an interrupted upload's file is not needed any more
         if jobs:
             log.warning("jobs after restart: %d resumed, %d marked interrupted", len(again), len(jobs) - len(again))
         return again
@@ -123,13 +126,26 @@ class DurableJobs:
             with self.db.write_session() as s, s.begin():
                 job = s.get(Job, job_id)
                 self._finish(job, result)
-                blob = job.blob_sha256
-                kept = blob is not None and s.execute(sa.select(Version.id).where(
-                    Version.storage_key == blob).limit(1)).first() is not None
-            if blob is not None and not kept:
-                self.store.purge(blob)          # the upload was needed only until the job ran
+                blob = self._unneeded_blob(s, job)
+            self._purge([blob])          # the upload was needed only until the job ran
         except Exception:  # noqa: BLE001 - a job thread must not die silently
             log.exception("job %s could not be run", job_id)
+
+    @staticmethod
+    def _unneeded_blob(s, job: Job) -> str | None:
+        """The finished job's uploaded file, unless a version keeps it or another job still waits for it."""
+        blob = job.blob_sha256
+        if blob is None:
+            return None
+        kept = s.execute(sa.select(Version.id).where(Version.storage_key == blob).limit(1)).first()
+        waiting = s.execute(sa.select(Job.id).where(Job.blob_sha256 == blob, Job.id != job.id,
+                                                    Job.status.in_(("queued", "running"))).limit(1)).first()
+        return None if kept or waiting else blob
+
+    def _purge(self, blobs: list[str | None]) -> None:
+        for blob in blobs:
+            if blob is not None:
+                self.store.purge(blob)
 
     def _finish(self, job: Job, result: actions.Result) -> None:
         job.status = "succeeded" if result[0] < 400 else "failed"

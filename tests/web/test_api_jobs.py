@@ -128,3 +128,36 @@ def test_worker_needs_redis(tmp_path):
     r = subprocess.run([sys.executable, "-m", "screening.cli", "worker", "--burst"], capture_output=True, text=True,
                        env=child_env({"SCREENING_INSTANCE": str(tmp_path)}), timeout=60)
     assert r.returncode == 1 and "REDIS_URL" in r.stderr
+
+
+def _leave_as_a_crash_would(st, status: str, data: bytes) -> str:
+    """A job row and its uploaded file exactly as a SIGKILL leaves them (the row committed, the
+    process gone before it finished)."""
+    import secrets
+    from datetime import datetime, timezone
+
+    from screening.review.models import Job
+
+    blob, now, job_id = st.service.store.put(data), datetime.now(timezone.utc), secrets.token_hex(16)
+    with st.service.db.write_session() as s, s.begin():
+        s.add(Job(id=job_id, owner="u:1", kind="screen", status=status, blob_sha256=blob,
+                  params_sealed=st.jobs._sealer.seal_text({"name": "a.txt"}), attempts=1,
+                  created_at=now, updated_at=now))
+    return blob
+
+
+def test_a_job_interrupted_by_a_crash_leaves_no_file_behind(small_sync, request):
+    """Start-up marks a job that was running failed (job_interrupted) and deletes its upload: an
+    interrupted upload must not stay in the encrypted store for ever. A file another queued job
+    still needs (the same bytes uploaded twice) stays until that job has run."""
+    from screening.web.durable_jobs import DurableJobs
+    from screening.web.state import EXTENSION
+
+    st = request.getfixturevalue("app").extensions[EXTENSION]
+    interrupted = _leave_as_a_crash_would(st, "running", "中断的上传".encode())
+    shared = _leave_as_a_crash_would(st, "running", "同一文件".encode())
+    assert _leave_as_a_crash_would(st, "queued", "同一文件".encode()) == shared
+    restarted = DurableJobs(st.service.db, st.service.store, lambda kind, payload: (200, {}), workers=1)
+    assert len(restarted.recover()) == 1                    # the queued one runs again
+    assert not st.service.store.exists(interrupted)
+    assert st.service.store.exists(shared)                  # the queued job still needs it
