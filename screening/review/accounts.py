@@ -341,6 +341,35 @@ def confirm_account(db: Database, name: str, *, by: int, now: datetime | None = 
         tx.record("user.confirm", actor, user=name, role=str(user.role))
 
 
+@dataclass(frozen=True, slots=True)
+class Provisioning:
+    """An account as an administrator last provisioned it (created or re-roled), for the secrecy
+    officer who confirms it as the second person."""
+
+    user: UserInfo
+    by: str                   # the administrator's label
+    at: datetime
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+
+
+def provisionings(db: Database, *, officer: int) -> list[Provisioning]:
+    """The accounts of the officer's unit that an administrator created or re-roled (in the UI or
+    the API, not at the command line), unconfirmed first, then the newest."""
+    with db.read() as s:
+        actor = _actor(s, officer)
+        if actor is None or actor.role is not Role.SECRECY_OFFICER:
+            raise Forbidden("officer_required", "只有保密员可以确认账号")
+        users = s.execute(sa.select(User).where(User.unit_id == actor.unit_id,
+                                                User.provisioned_by_id.is_not(None))).scalars().all()
+        labels = {u.id: u.label for u in s.execute(sa.select(User).where(User.id.in_(
+            {u.provisioned_by_id for u in users} | {u.provision_confirmed_by_id for u in users}))).scalars()}
+        rows = [Provisioning(UserInfo.of(u), labels.get(u.provisioned_by_id, f"用户 {u.provisioned_by_id}"),
+                             u.provisioned_at, labels.get(u.provision_confirmed_by_id), u.provision_confirmed_at)
+                for u in users]
+    return sorted(rows, key=lambda r: (r.confirmed_at is not None, -r.at.timestamp()))
+
+
 def end_sessions(db: Database, user_id: int, *, now: datetime | None = None) -> None:
     """Logout: every web session of this user ends (a saved cookie no longer works)."""
     with transaction(db, now or utcnow()) as tx:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from screening.review import accounts
 from screening.review.errors import Forbidden
 from screening.review.models import AuditEvent
-from tests.ui.conftest import DEPT, PASSWORD, UNIT, UNIT2, csrf_of
+from tests.ui.conftest import DEPT, DEPT2, PASSWORD, UNIT, UNIT2, csrf_of
 
 CLEAN = "关于做好节能宣传周工作的通知\n请各单位结合实际做好宣传。\n".encode("utf-8")
 
@@ -169,3 +169,56 @@ def test_a_head_cannot_answer_their_own_escalation(svc, ui_people):
     with pytest.raises(Forbidden):
         svc.answer_escalation(ui_people["li"], case_id, answer="不涉及")
     assert svc.answer_escalation(ui_people["sun"], case_id, answer="经保密办确认，不涉及")["stage"] == "head_review"
+
+
+def test_the_secrecy_officer_confirms_provisioned_accounts_in_the_ui(ui_app, svc, ui_people, browser_for):
+    """The admin creates a head and re-roles a drafter to leader in the UI after the case was opened;
+    the clearance is refused; the officer sees both accounts on 账号确认 and confirms them there
+    (CSRF form, audited); then the file may be published. The admin cannot open the page, and an
+    officer of another unit cannot confirm."""
+    case_id = svc.open_case(ui_people["zhang"], title="节能宣传", data=CLEAN, filename="通知.txt").case_id
+    admin = browser_for()
+    admin.login("root")
+    admin.get("/admin/users")
+    r = admin.post("/admin/users", data={"name": "new_head", "display_name": "新科长", "role": "head", "unit": UNIT,
+                                         "department": DEPT, "password": "x" * 12})
+    assert r.status_code == 302
+    r = admin.post("/admin/users/zhao/role", data={"role": "leader", "unit": UNIT, "department": ""},
+                   follow_redirects=True)
+    assert "改为单位负责人" in r.get_data(as_text=True) and "账号确认" in r.get_data(as_text=True)
+    assert admin.get("/officer/accounts").status_code == 403
+    head = accounts.login(svc.db, "new_head", "x" * 12).id
+    approve_all(svc, case_id, ui_people["zhang"], head, ui_people["zhao"])
+    assert svc.clearance(hashlib.sha256(CLEAN).hexdigest()).publishable is False
+
+    other = browser_for()
+    other.login("feng")
+    other.get("/officer/accounts")
+    assert "new_head" not in other.get("/officer/accounts").get_data(as_text=True)
+    assert other.post("/officer/accounts/new_head/confirm").status_code == 403
+
+    officer = browser_for()
+    officer.login("sun")
+    page = officer.get("/officer/accounts").get_data(as_text=True)
+    assert "new_head" in page and "zhao" in page and "管理员" in page          # who provisioned them
+    for name in ("new_head", "zhao"):
+        assert officer.post(f"/officer/accounts/{name}/confirm").status_code == 302
+    page = officer.get("/officer/accounts").get_data(as_text=True)
+    assert "没有待确认的账号" in page and "孙保密员" in page
+    assert [p["user"] for _, p in events(svc.db, "user.confirm")] == ["new_head", "zhao"]
+    assert svc.clearance(hashlib.sha256(CLEAN).hexdigest()).publishable is True
+
+
+def test_an_admin_changes_a_role_in_the_ui_and_the_old_session_ends(ui_app, svc, ui_people, browser_for):
+    victim = browser_for()
+    victim.login("zhao")
+    assert victim.get("/todo").status_code == 200
+    admin = browser_for()
+    admin.login("root")
+    admin.get("/admin/users")
+    assert admin.post("/admin/users/zhao/role", data={"role": "head", "unit": UNIT, "department": DEPT2}).status_code == 302
+    assert accounts.login(svc.db, "zhao", PASSWORD).role.value == "head"
+    assert victim.get("/todo").status_code in (302, 401)                 # signed out: the role changed
+    r = admin.post("/admin/users/zhao/role", data={"role": "head", "unit": UNIT, "department": "不存在的科"},
+                   follow_redirects=True)
+    assert "没有名为" in r.get_data(as_text=True)                           # a typo creates nothing

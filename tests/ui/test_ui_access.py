@@ -23,6 +23,7 @@ PAGES = {
     "/officer/rules": {"sun", "feng"},
     "/officer/try": {"sun", "feng"},
     "/officer/rescreen": {"sun", "feng"},
+    "/officer/accounts": {"sun", "feng"},
     "/admin/users": {"root"},
     "/admin/units": {"root"},
     "/admin/keys": {"root"},
@@ -179,12 +180,26 @@ def test_officer_of_another_unit_cannot_retire_a_term(app):
 
 
 @pytest.mark.parametrize("url", ["/admin/users", "/admin/units", "/admin/keys", "/admin/users/zhang/active",
-                                 "/admin/users/zhang/password", "/admin/keys/1/revoke"])
+                                 "/admin/users/zhang/password", "/admin/users/zhang/role", "/admin/keys/1/revoke"])
 @pytest.mark.parametrize("who", ["zhang", "sun", "wang"])
 def test_admin_actions_need_the_admin(app, who, url):
     browser = client_for(app, who)
     browser.get("/profile")
-    assert browser.post(url, {"active": "0", "password": "x" * 12, "name": "k", "unit": "u"}).status_code == 403
+    assert browser.post(url, {"active": "0", "password": "x" * 12, "name": "k", "unit": "u", "role": "leader"}).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["zhang", "li", "wang", "root", "feng"])
+def test_only_the_units_officer_confirms_an_account(app, svc, who):
+    from screening.review import accounts
+
+    root = next(u.id for u in accounts.list_users(svc.db) if u.name == "root")
+    accounts.set_role(svc.db, "zhao", "leader", by=root)
+    browser = client_for(app, who)
+    browser.get("/profile")
+    assert browser.post("/officer/accounts/zhao/confirm").status_code == 403
+    sun = client_for(app, "sun")
+    sun.get("/profile")
+    assert sun.post("/officer/accounts/zhao/confirm").status_code == 302
 
 
 def test_a_token_belongs_to_its_owner(app, svc):
@@ -209,6 +224,8 @@ def test_every_ui_route_is_in_the_matrix(world):
         "/officer/lexicon", "/officer/lexicon/<int:term_id>/retire",   # test_only_officers_change_the_lexicon
         "/profile/password", "/profile/tokens", "/profile/tokens/<int:token_id>/revoke",  # own account only
         "/admin/users/<name>/active", "/admin/users/<name>/password", "/admin/keys/<int:key_id>/revoke",
+        "/admin/users/<name>/role",          # test_admin_actions_need_the_admin
+        "/officer/accounts/<name>/confirm",  # test_only_the_units_officer_confirms_an_account
         "/selfcheck",
         "/officer/rescreen/items/<int:item_id>/acknowledge",  # test_ui_rescreen, by role and unit
         "/cases/<int:case_id>/bulk",         # test_ui_bulk.test_others_cannot_bulk_dispose

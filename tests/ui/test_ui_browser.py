@@ -329,7 +329,8 @@ def test_a_100_row_gongshi_cleared_with_bulk_actions(server, chromium, tmp_path)
     drafter.close()
     # the other people's pages, in plain Chinese and accessible
     for name, paths in (("li", ["/todo", case_path]), ("wang", ["/officer/stats"]),
-                        ("sun", ["/officer/stats", "/officer/quarantine", "/officer/rules", "/officer/try", "/cases"]),
+                        ("sun", ["/officer/stats", "/officer/quarantine", "/officer/rules", "/officer/try", "/cases",
+                                 "/officer/accounts"]),
                         ("root", ["/admin/users", "/admin/units", "/admin/keys"])):
         person = Person(chromium, server, name)
         for path_ in paths:

@@ -17,6 +17,6 @@ from flask import Blueprint
 bp = Blueprint("ui", __name__, template_folder="../templates", static_folder="../static/ui",
                static_url_path="/ui-static")
 
-from screening.web.ui import admin, auth, cases, common, officer, rescreen, selfcheck, todo  # noqa: E402,F401
+from screening.web.ui import admin, auth, cases, common, officer, provisioning, rescreen, selfcheck, todo  # noqa: E402,F401
 
 __all__ = ["bp"]

@@ -96,6 +96,21 @@ def admin_user_password(name: str):
     return redirect(url_for("ui.admin_users"))
 
 
+@bp.route("/admin/users/<name>/role", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_user_role(name: str):
+    """A new role (and unit or department): the account's sessions and tokens end, and a secrecy
+    officer confirms the change before it can count towards a clearance of a case opened earlier."""
+    form = {k: (request.form.get(k) or "").strip() for k in ("role", "unit", "department")}
+    info, signed_open = accounts.set_role(db(), name, form["role"], unit=form["unit"] or None,
+                                          department=form["department"] or None, by=g.user.id)
+    flash(f"已将用户 {info.name} 改为{info.role.label}（{info.unit}" + (f" / {info.department}" if info.department else "")
+          + "）；其登录会话和个人令牌已失效，请本单位保密员在“账号确认”中核实"
+          + (f"。其已签署的在办案件 {len(signed_open)} 件，后续签署时将重新核对“一人只签一级”" if signed_open else ""),
+          "success")
+    return redirect(url_for("ui.admin_users"))
+
+
 @bp.route("/admin/keys")
 @roles(Role.ADMIN)
 def admin_keys():

@@ -312,7 +312,7 @@ def _nav() -> list[tuple[str, str, str]]:
         items.append(("ui.case_list", "案件" if user.role is not Role.SECRECY_OFFICER else "全部案件", "cases"))
     if user.role is Role.SECRECY_OFFICER:
         items += [("ui.quarantine", "隔离通报", "quarantine"), ("ui.rescreen_page", "档案复查", "rescreen"),
-                  ("ui.stats", "统计", "stats"),
+                  ("ui.provisioning_page", "账号确认", "accounts"), ("ui.stats", "统计", "stats"),
                   ("ui.rules", "规则与词库", "rules"), ("ui.try_rules", "规则试用", "try")]
     if user.role is Role.LEADER:
         items.append(("ui.stats", "统计", "stats"))
