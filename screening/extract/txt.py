@@ -101,9 +101,18 @@ def _charset_normalizer(data: bytes) -> str:
         if match.encoding.startswith(("utf_16", "utf_32")):
             continue            # BOM-less UTF-16 was judged above; its guesses here are noise
         text = str(match)
-        if text and _looks_like_text(text):
+        if text and _faithful(text, match.encoding, data) and _looks_like_text(text):
             return text
     raise UnreadableDocument("encoding", "无法识别文本编码（不是 UTF-8、UTF-16、GB18030/GBK 或 Big5），请另存为 UTF-8 后再提交")
+
+
+def _faithful(text: str, encoding: str, data: bytes) -> bool:
+    """Does `text` encode back to exactly `data`? (A guess that drops or replaces characters would
+    move every offset after them.)"""
+    try:
+        return text.encode(encoding) == data
+    except (LookupError, UnicodeError):
+        return False
 
 
 def _looks_like_text(text: str) -> bool:

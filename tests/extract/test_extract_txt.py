@@ -98,3 +98,11 @@ def test_binary_content_is_an_encoding_error():
     with pytest.raises(UnreadableDocument) as caught:
         extract_bytes(bytes(range(256)) * 8, "a.txt")
     assert caught.value.code == "encoding"
+
+
+def test_a_guessed_encoding_keeps_every_character():
+    """An ASCII file with a control character is no text file: refused, not read with the control
+    character silently dropped (which would move every offset after it)."""
+    with pytest.raises(UnreadableDocument) as caught:
+        extract_bytes("0\x0f".encode("utf-8"), "a.txt")
+    assert caught.value.code == "encoding"
