@@ -243,3 +243,18 @@ def test_redacted_copy_becomes_the_next_version_in_one_click(as_user, svc, peopl
     name, data = svc.get_file(case.case_id)
     text = data.decode("utf-8")
     assert "11010519491231002X" not in text and "13812345678" not in text and "138****5678" in text
+
+
+def test_the_file_pickers_offer_every_format_the_service_reads(as_user):
+    """A drafter browsing for a WPS draft, an Excel 公示, an OFD or a scan finds it in the picker
+    (on the self-check page and for a new version on the case page)."""
+    zhang = as_user("zhang")
+    wanted = {".doc", ".wps", ".docx", ".xls", ".xlsx", ".et", ".csv", ".ofd", ".pdf", ".png", ".jpg", ".odt",
+              ".rtf", ".html", ".txt", ".eml"}
+    page = zhang.get("/selfcheck").get_data(as_text=True)
+    accept = set(re.search(r'<input type="file" id="file" name="file" accept="([^"]+)"', page).group(1).split(","))
+    assert wanted <= accept
+    case_id = int(upload(zhang, ID_DRAFT, title="表彰通报").headers["Location"].rsplit("/", 1)[1])
+    page = zhang.get(f"/cases/{case_id}").get_data(as_text=True)
+    accept = set(re.search(r'id="nv-file" name="file" accept="([^"]+)"', page).group(1).split(","))
+    assert wanted <= accept

@@ -291,7 +291,16 @@ def _helpers() -> dict:
         "role_label": role_label, "cst": cst, "Role": Role, "nav": _nav(), "csrf": csrf_field,
         "rule_label": rule_label, "basis_label": plain.basis_label, "scope_label": plain.scope_label,
         "event_text": event_text, "split_error": plain.split_error, "verdict_label": plain.verdict_label,
+        "accepted_files": _accepted_files(),
     }
+
+
+def _accepted_files() -> str:
+    """The file picker's `accept` list: every format the service reads (Word and WPS, spreadsheets,
+    PDF, OFD, images, mail, web pages …), from the extractors' registry."""
+    from screening.extract import accepted_extensions
+
+    return ",".join(accepted_extensions())
 
 
 def csrf_field() -> Markup:
