@@ -64,3 +64,55 @@ def table_pdf(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = 
 def _covered(spans) -> set[tuple[int, int]]:
     return {(r, c) for r1, c1, r2, c2 in spans for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
             if (r, c) != (r1, c1)}
+
+
+def table_html(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = ()) -> bytes:
+    """An HTML page with paragraphs, one <table> of `rows` (the first row as <th> cells when it is
+    a header, i.e. when the caller put one there: the same <td> otherwise) and more paragraphs."""
+    from html import escape
+
+    def paragraphs(texts: Sequence[str]) -> str:
+        return "".join(f"<p>{escape(t)}</p>" for t in texts)
+
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>公示</title></head>'
+            f"<body><article>{paragraphs(before)}<table border=\"1\">{body}</table>{paragraphs(after)}"
+            f"</article></body></html>")
+    return page.encode("utf-8")
+
+
+def table_xlsx(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = ()) -> bytes:
+    """A workbook whose one sheet holds `rows` from A1 (openpyxl, every value a string, as a 公示
+    typed into Excel keeps IDs and cards as text). `before`/`after` go to a second sheet 说明, so
+    that the list's rows and columns are the sheet's own."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    for r, row in enumerate(rows, 1):
+        for c, text in enumerate(row, 1):
+            cell = sheet.cell(r, c, text)
+            cell.number_format = "@"
+    if before or after:
+        notes = book.create_sheet("说明")
+        for r, text in enumerate([*before, *after], 1):
+            notes.cell(r, 1, text)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def table_csv(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = ()) -> bytes:
+    """A UTF-8 csv of `rows` (csv module quoting), a title line `before` above it as such files
+    often have, `after` below."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for text in before:
+        writer.writerow([text])
+    writer.writerows(rows)
+    for text in after:
+        writer.writerow([text])
+    return buffer.getvalue().encode("utf-8")

@@ -1,6 +1,6 @@
-"""Tables seen as tables: columns typed by their content in generated docx and PDF lists whose
-header words the rules do not contain (or that have no header at all). Every name, ID, phone,
-bank-card, address and password cell is found with its row and column; masked cells are not;
+"""Tables seen as tables: columns typed by their content in generated docx, html, PDF, xlsx and
+csv lists whose header words the rules do not contain (or that have no header at all). Every name,
+ID, phone, bank-card, address and password cell is found with its row and column; masked cells are not;
 lists of officials stay quiet."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from screening.extract import extract_bytes
 from screening.types import Category
 from screening.validators import gb11643_check_digit, luhn
 
-from tests.tabledocs import table_docx, table_pdf
+from tests.tabledocs import table_csv, table_docx, table_html, table_pdf, table_xlsx
 
 # Header words that no rule and no header hint contains: only the cells can decide.
 VOCABULARY = ("名录", "证照", "传呼", "居所", "发放去向", "登入标识", "凭据", "次第")
@@ -33,7 +33,14 @@ PEOPLE = [
     ("李秀英", citizen_id("11010119900307123"), "15051234567", "南环路18号3幢2单元502室", card("622848040256489001")),
     ("赵桂兰", citizen_id("44030419851212002"), "18662345678", "张庄村5组12号", card("410062345678123")),
 ]
-MAKERS = {"docx": table_docx, "pdf": table_pdf}
+MAKERS = {"csv": table_csv, "docx": table_docx, "html": table_html, "pdf": table_pdf, "xlsx": table_xlsx}
+
+
+def first_row(fmt: str, before: list[str], with_header: bool = True) -> int:
+    """The row the first listed person is on, as the reader of the file counts: a docx, html or PDF
+    table counts its own rows; a csv's rows are the file's lines, so its title lines come first
+    (an xlsx keeps the title on another sheet)."""
+    return (len(before) if fmt == "csv" else 0) + (2 if with_header else 1)
 
 
 def test_the_vocabulary_is_unknown_to_the_rules():
@@ -60,8 +67,9 @@ def _cells(findings, category=Category.PERSONAL_INFO) -> dict[tuple[int, int], s
 def test_every_personal_cell_is_found_with_row_and_column(engine, fmt, with_header):
     header = [["次第", "名录", "证照", "传呼", "居所", "发放去向"]] if with_header else []
     rows = header + [[str(i), *p] for i, p in enumerate(PEOPLE, 1)]
-    found = _cells(_screen(engine, MAKERS[fmt](rows, before=["2024年度困难群众临时救助情况"]), f"list.{fmt}"))
-    first = 2 if with_header else 1
+    before = ["2024年度困难群众临时救助情况"]
+    found = _cells(_screen(engine, MAKERS[fmt](rows, before=before), f"list.{fmt}"))
+    first = first_row(fmt, before, with_header)
     for i in range(len(PEOPLE)):
         for column, subtype in zip(range(2, 7), ("name", "id_card", "phone", "address", "bank_card")):
             assert subtype in found.get((first + i, column), set()), (fmt, first + i, column, found)
@@ -87,9 +95,10 @@ def test_account_tables_each_password_cell_names_its_account(engine, fmt, with_h
     accounts = [("城南街道", "cnjd001", "Cn@2016x"), ("城北街道", "cbjd002", "Kb#7731q"),
                 ("南渡镇", "ndz003", "Nd9!pq2R"), ("社渚镇", "szz004", "Sz$4410w")]
     rows = ([["单位", "登入标识", "凭据"]] if with_header else []) + [list(a) for a in accounts]
-    findings = _screen(engine, MAKERS[fmt](rows, before=["各单位信息报送系统开通情况"]), f"accounts.{fmt}")
+    before = ["各单位信息报送系统开通情况"]
+    findings = _screen(engine, MAKERS[fmt](rows, before=before), f"accounts.{fmt}")
     creds = {f.text: f for f in findings if f.category is Category.CREDENTIAL and f.location.cell is not None}
-    first = 2 if with_header else 1
+    first = first_row(fmt, before, with_header)
     for i, (_, account, secret) in enumerate(accounts):
         assert secret in creds, (secret, sorted(creds))
         cell = creds[secret].location.cell
@@ -127,9 +136,10 @@ def test_product_and_place_columns_are_not_names(engine):
 @pytest.mark.parametrize("fmt", sorted(MAKERS))
 def test_key_value_layout_in_two_cells(engine, fmt):
     rows = [["系统", "政务OA"], ["登入标识", "zwoa_admin"], ["密码", "Oa@2024!x"]]
-    findings = _screen(engine, MAKERS[fmt](rows, before=["系统移交清单"]), f"kv.{fmt}")
+    before = ["系统移交清单"]
+    findings = _screen(engine, MAKERS[fmt](rows, before=before), f"kv.{fmt}")
     creds = [f for f in findings if f.category is Category.CREDENTIAL and f.text == "Oa@2024!x"]
-    assert creds and (creds[0].location.cell.row, creds[0].location.cell.column) == (3, 2)
+    assert creds and (creds[0].location.cell.row, creds[0].location.cell.column) == (first_row(fmt, before) + 1, 2)
 
 
 def test_the_text_report_names_table_row_and_header(engine):
