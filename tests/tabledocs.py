@@ -1,5 +1,6 @@
 """Generated 公示 and account lists as real files: docx (python-docx, merged cells too) and PDF
-(reportlab platypus tables with ruled grids, the built-in STSong-Light CID font)."""
+(reportlab platypus tables, ruled or grid-less, the built-in STSong-Light CID font), html, xlsx
+(openpyxl) and csv."""
 from __future__ import annotations
 
 import io
@@ -39,8 +40,9 @@ def table_docx(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] =
 
 
 def table_pdf(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = (),
-              spans: Sequence[tuple[int, int, int, int]] = ()) -> bytes:
-    """A PDF with paragraphs, one ruled table (grid lines) and more paragraphs.
+              spans: Sequence[tuple[int, int, int, int]] = (), grid: bool = True) -> bytes:
+    """A PDF with paragraphs, one ruled table (grid lines; none when not `grid`, as a 公示 laid out
+    with spaces or tab stops prints) and more paragraphs.
     `spans`: (row, col, row2, col2) 0-based merged regions (reportlab SPAN)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -51,9 +53,10 @@ def table_pdf(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = 
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     style = ParagraphStyle("zh", fontName=FONT, fontSize=10, leading=14)
     story = [Paragraph(t, style) for t in before] + [Spacer(1, 12)]
-    grid = [["" if (r, c) in _covered(spans) else text for c, text in enumerate(row)] for r, row in enumerate(rows)]
-    table = Table(grid)
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)),
+    lines = [("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))] if grid else []
+    table = Table([["" if (r, c) in _covered(spans) else text for c, text in enumerate(row)]
+                   for r, row in enumerate(rows)])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), *lines,
                                *[("SPAN", (c1, r1), (c2, r2)) for r1, c1, r2, c2 in spans]]))
     story += [table, Spacer(1, 12)] + [Paragraph(t, style) for t in after]
     buffer = io.BytesIO()
