@@ -76,6 +76,7 @@ class Visible:
         self._table_count = 0
         self._buf: list[str] = []
         self._where: tuple = (PartKind.BODY, "", "", None)
+        self._last_cell: dict[PartKind, CellRef | None] = {}
 
     def region_of(self, el) -> str:
         while el is not None:
@@ -112,7 +113,12 @@ class Visible:
             kind = PartKind.FOOTER if self.seen_article else PartKind.HEADER
         elif not region and self.article.roots and kind is not PartKind.HIDDEN:
             self.seen_article = True
-        self.parts[kind].add(text, label=label, cell=cell, region=region)
+        last = self._last_cell.get(kind)
+        same_row = cell is not None and last is not None and (last.table, last.row) == (cell.table, cell.row) \
+            and last.column != cell.column
+        self._last_cell[kind] = cell
+        # the cells of one row read across it, tab-joined as in every other table extractor
+        self.parts[kind].add(text, label=label, cell=cell, region=region, sep="\t" if same_row else "\n")
 
     def element(self, el, kind: PartKind, label: str, region: str, cell: CellRef | None = None) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else None

@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from screening.errors import UnreadableDocument
-from screening.extract import ocr, pdf_extras, pdf_layout, pdf_tables
+from screening.extract import ocr, pdf_extras, pdf_layout, pdf_tables, pdf_text_tables
 from screening.extract.attachments import extract_members
 from screening.extract.ocr import page_ranges
 from screening.extract.common import WARN_LAYOUT_FAILED, Limits, Parts, make_document
@@ -101,6 +101,8 @@ def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int],
     if not chars:
         return 0
     found = tables.tables(number) if pdf_tables.may_hold_table(page) else []
+    if not found and pdf_text_tables.may_hold_text_table(text):
+        found = tables.on_page(number, pdf_text_tables.find)
     if found:
         width, height = page.get_size()
         for table in found:

@@ -9,7 +9,9 @@ once, in the `table` part, with its row and column.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -47,17 +49,18 @@ class TableReader:
         self.count = 0          # tables numbered across the document (CellRef.table)
 
     def tables(self, number: int) -> list[PageTable]:
+        """The ruled tables of the page."""
+        return self.on_page(number, _ruled)
+
+    def on_page(self, number: int, finder: Callable[[Any, int], list[PageTable]]) -> list[PageTable]:
+        """`finder(pdfplumber page, number)`'s tables, top to bottom; none where it fails."""
         import pdfplumber
 
         if self._pdf is None:
             self._pdf = pdfplumber.open(io.BytesIO(self._data))
         page = self._pdf.pages[number - 1]
-        found = []
         try:
-            for table in page.find_tables():
-                rows = _rows(table, number)
-                if len(rows) >= _MIN_ROWS and max(len(r) for r in rows) >= _MIN_COLUMNS:
-                    found.append(PageTable(table.bbox[1], table.bbox[3], rows))
+            found = finder(page, number)
         except Exception:       # noqa: BLE001 — a layout the table finder cannot analyse: the page's
             return []           # text then stays in the body, read by pdfium, so nothing is lost
         finally:
@@ -67,6 +70,15 @@ class TableReader:
     def close(self) -> None:
         if self._pdf is not None:
             self._pdf.close()
+
+
+def _ruled(page, number: int) -> list[PageTable]:
+    found = []
+    for table in page.find_tables():
+        rows = _rows(table, number)
+        if len(rows) >= _MIN_ROWS and max(len(r) for r in rows) >= _MIN_COLUMNS:
+            found.append(PageTable(table.bbox[1], table.bbox[3], rows))
+    return found
 
 
 def _rows(table, number: int) -> list[list[Cell]]:
