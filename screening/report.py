@@ -99,6 +99,10 @@ def to_sarif(reports: Sequence[Report]) -> dict:
             notifications.append({"level": "error", "message": {"text": f"{report.document.name}：{report.error.message}"},
                                   "descriptor": {"id": report.error.code}})
             continue
+        # a note (SARIF 2.1.0 §3.58: a notification at level "note" with the artifact's location)
+        notifications.extend({"level": "note", "message": {"text": note},
+                              "locations": [{"physicalLocation": {"artifactLocation": {"uri": report.document.name}}}],
+                              "descriptor": {"id": "screening.note"}} for note in report.notes)
         for f in report.findings:
             rules.setdefault(f.rule, {
                 "id": f.rule, "shortDescription": {"text": f.message},
@@ -128,7 +132,7 @@ def to_sarif(reports: Sequence[Report]) -> dict:
         "runs": [{
             "tool": {"driver": {"name": "screening", "version": __version__,
                                 "rules": list(rules.values())}},
-            "invocations": [{"executionSuccessful": not notifications,
+            "invocations": [{"executionSuccessful": not any(n["level"] == "error" for n in notifications),
                              "toolExecutionNotifications": notifications}],
             "results": results,
         }],

@@ -8,7 +8,7 @@ its article when it names none (Report.site, set by the html extractor).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from screening.types import REGION_CHROME, Finding, PartKind, Report
@@ -18,23 +18,46 @@ SHARE = 0.5            # a fragment on more than this share of a site's pages is
 _FRAME_PARTS = (PartKind.HEADER, PartKind.FOOTER, PartKind.HIDDEN, PartKind.METADATA)
 
 
-def _templated(f: Finding) -> bool:
+def templated(f: Finding) -> bool:
+    """Whether a finding lies in a page's frame, where a site's template is."""
     return f.location.region == REGION_CHROME or f.location.part in _FRAME_PARTS
 
 
-def report_template_once(reports: Sequence[Report], min_pages: int = MIN_PAGES, share: float = SHARE) -> list[Report]:
+def site_templates(pages: Sequence[tuple[str, Collection[str]]], min_pages: int = MIN_PAGES,
+                   share: float = SHARE) -> list[tuple[list[int], dict[str, int]]]:
+    """Pages as (site, keys of their frame findings); per site with enough pages, its page indexes
+    in order and the keys recurring on more than `share` of them, with the number of pages."""
     by_site: dict[str, list[int]] = defaultdict(list)
-    for i, report in enumerate(reports):
-        if report.error is None and report.site:
-            by_site[report.site].append(i)
-    out = list(reports)
-    for pages in by_site.values():
-        if len(pages) < min_pages:
+    for i, (site, _) in enumerate(pages):
+        if site:
+            by_site[site].append(i)
+    out = []
+    for indexes in by_site.values():
+        if len(indexes) < min_pages:
             continue
-        counts = Counter(key for i in pages for key in {f.fingerprint() for f in reports[i].findings if _templated(f)})
-        recurring = {key: n for key, n in counts.items() if n > share * len(pages)}
+        counts = Counter(key for i in indexes for key in set(pages[i][1]))
+        recurring = {key: n for key, n in counts.items() if n > share * len(indexes)}
         if recurring:
-            _collapse(out, pages, recurring)
+            out.append((indexes, recurring))
+    return out
+
+
+def reported_once(message: str, pages: int) -> str:
+    """The message of a template finding, on the one page that reports it."""
+    return f"{message}（网站模板：本批同一网站 {pages} 个页面中都有，只在此报告一次）"
+
+
+def reported_elsewhere(count: int, names: Sequence[str]) -> str:
+    """The note of a page whose template findings were reported on other pages."""
+    return f"本页另有 {count} 项网站模板中的发现，已在《{'》《'.join(dict.fromkeys(names))}》中报告，此处不再重复"
+
+
+def report_template_once(reports: Sequence[Report], min_pages: int = MIN_PAGES, share: float = SHARE) -> list[Report]:
+    pages = [(r.site if r.error is None else "", {f.fingerprint() for f in r.findings if templated(f)})
+             for r in reports]
+    out = list(reports)
+    for indexes, recurring in site_templates(pages, min_pages, share):
+        _collapse(out, indexes, recurring)
     return out
 
 
@@ -43,15 +66,14 @@ def _collapse(out: list[Report], pages: list[int], recurring: dict[str, int]) ->
     for i in pages:
         report, kept, origins = out[i], [], []
         for f in report.findings:
-            key = f.fingerprint() if _templated(f) else None
+            key = f.fingerprint() if templated(f) else None
             if key not in recurring:
                 kept.append(f)
             elif first.setdefault(key, i) == i:
-                kept.append(replace(f, message=f"{f.message}（网站模板：本批同一网站 {recurring[key]} 个页面中都有，只在此报告一次）"))
+                kept.append(replace(f, message=reported_once(f.message, recurring[key])))
             else:
                 origins.append(out[first[key]].document.name)
         notes = report.notes
         if origins:
-            names = "》《".join(dict.fromkeys(origins))
-            notes += (f"本页另有 {len(origins)} 项网站模板中的发现，已在《{names}》中报告，此处不再重复",)
+            notes += (reported_elsewhere(len(origins), origins),)
         out[i] = replace(report, findings=tuple(kept), notes=notes)

@@ -360,3 +360,14 @@ def encrypted_docx() -> bytes:
 def legacy_doc() -> bytes:
     """A Word 97-2003 .doc as far as format detection can tell."""
     return make_ole2({"WordDocument": b"\xec\xa5" + b"\0" * 32, "1Table": b"\0" * 32})
+
+
+def portal_page(article: str, *, host: str = "www.example.gov.cn", footer: str = "",
+                comments: int = 0) -> bytes:
+    """A portal page as a publishing system writes it: canonical link, navigation, the article, the
+    site's footer, and `comments` markup-only template comments (tag names, paths, short labels)."""
+    marks = "".join(f"<!-- /enpcontent block{i} --><!--<div class=\"share\">-->" for i in range(comments // 2))
+    marks += "<!-- end -->" * (comments % 2)
+    return (f'<html><head><link rel="canonical" href="https://{host}/a.html"><title>通知</title></head><body>'
+            f'{marks}<div class="nav">首页 &gt; 政务公开</div><div class="content"><p>{article}</p>'
+            f"<p>{article}</p></div>{footer}</body></html>").encode("utf-8")

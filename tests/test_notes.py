@@ -23,3 +23,16 @@ def test_default_and_organisation_properties_are_notes_a_persons_name_a_finding(
     if not finding:
         assert any(f"作者：{author}" in n and "不作为发现" in n for n in report.notes)
         assert "说明：文档属性" in to_text([report])
+
+
+def test_sarif_carries_the_notes_as_run_notifications(engine):
+    from screening.report import to_sarif
+    from tests.docgen import portal_page
+
+    page = portal_page("关于做好2026年春节假期安全生产工作的通知，请各单位认真贯彻落实有关要求。", comments=12)
+    report = engine.screen(extract_bytes(page, "通知.html"))
+    [invocation] = to_sarif([report])["runs"][0]["invocations"]
+    notes = [n for n in invocation["toolExecutionNotifications"] if n["level"] == "note"]
+    assert "页面含 12 段 HTML 注释，未发现敏感内容" in [n["message"]["text"] for n in notes]
+    assert all(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "通知.html" for n in notes)
+    assert invocation["executionSuccessful"] is True     # a note is not a failure of the run

@@ -272,6 +272,8 @@ class ScreeningRun(Base):
     error_code: Mapped[str | None] = mapped_column(sa.String(50))
     error_message: Mapped[str | None] = mapped_column(sa.Text)
     finding_count: Mapped[int] = mapped_column(default=0)
+    # the report's notes (Report.notes): what was screened and held nothing to report, template notes
+    notes: Mapped[list[str] | None] = mapped_column(sa.JSON)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[Version] = relationship(back_populates="runs")
     findings: Mapped[list[Finding]] = relationship(order_by="Finding.id", back_populates="run")

@@ -25,6 +25,7 @@ from screening.review.enums import Role, Stage
 from screening.review.errors import Forbidden, Invalid, NotFound, ReviewError
 from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime, Version
 from screening.review.tx import transaction
+from screening.template import reported_elsewhere, reported_once, site_templates, templated
 
 REASONS = {"manual": "保密办发起复查", "lexicon": "自定义词库变更后自动复查", "rules": "审查规则更新后复查"}
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -55,6 +56,8 @@ class RescreenItem(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default=PENDING, index=True)
     new_count: Mapped[int] = mapped_column(default=0)
     new_findings: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    site: Mapped[str | None] = mapped_column(sa.String(200))      # Report.site: pages of one web site
+    notes: Mapped[list[str] | None] = mapped_column(sa.JSON)     # e.g. a template finding reported elsewhere
     error_code: Mapped[str | None] = mapped_column(sa.String(50))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -142,6 +145,7 @@ def screen_item(service: Any, item_id: int) -> str:
             Finding.case_id == version.case_id, Finding.version_number == version.number)).scalars())
     error: ReviewError | None = None
     new: list[dict] = []
+    site = ""
     try:
         if key is None:
             raise NotFound("not_kept", "该版本的文件已不在存储中")
@@ -150,14 +154,15 @@ def screen_item(service: Any, item_id: int) -> str:
             raise Invalid(report.error.code, report.error.message)
         new = [_summary(f) for f in report.findings
                if not f.hint and f.fingerprint() not in known]
+        site = report.site
     except ReviewError as exc:
         error = exc
     except Exception as exc:  # noqa: BLE001 - a missing or undecryptable blob must show, not stop the run
         error = Invalid("unreadable", f"文件无法读取：{type(exc).__name__}")
-    return _record(service, item_id, new, error)
+    return _record(service, item_id, new, error, site)
 
 
-def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | None) -> str:
+def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | None, site: str = "") -> str:
     now = service.clock()
     with transaction(service.db, now, service.notifier) as tx:
         s = tx.session
@@ -172,7 +177,7 @@ def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | No
             tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
                       f"复查：已审发的“{case.title}”无法重新读取（{error.message}），请人工核查")
         else:
-            item.status, item.new_count, item.new_findings = DONE, len(new), new
+            item.status, item.new_count, item.new_findings, item.site = DONE, len(new), new, site[:200] or None
             if new:
                 tx.record("rescreen.flag", None, case.id, run=item.run_id, new=len(new),
                           rules=sorted({f["rule"] for f in new}))
@@ -186,6 +191,7 @@ def _finish_if_done(s: Session, run: RescreenRun, now: datetime, tx: Any) -> Non
     left = s.execute(sa.select(sa.func.count()).select_from(RescreenItem).where(
         RescreenItem.run_id == run.id, RescreenItem.status == PENDING)).scalar_one()
     if left == 0 and run.finished_at is None:
+        _template_once(s, run.id)
         run.finished_at = now
         p = _progress(s, run.id)
         tx.record("rescreen.finish", None, None, **p.to_dict())
@@ -196,7 +202,31 @@ def _summary(f: Any) -> dict:
     loc = f.location
     return {"rule": f.rule, "category": str(f.category), "severity": str(f.severity),
             "part": str(loc.part), "page": loc.page, "paragraph": loc.paragraph,
-            "message": f.message, "fingerprint": f.fingerprint()}
+            "message": f.message, "fingerprint": f.fingerprint(), "templated": templated(f)}
+
+
+def _template_once(s: Session, run_id: int) -> None:
+    """Where several re-screened versions are pages of one web site, a new finding of the site's
+    template (screening/template.py) stays flagged on the first page's case only; the other cases
+    carry a note naming where it was reported, and are no longer flagged for it."""
+    items = s.execute(sa.select(RescreenItem).where(RescreenItem.run_id == run_id, RescreenItem.status == DONE)
+                      .order_by(RescreenItem.id)).scalars().all()
+    pages = [(i.site or "", {f["fingerprint"] for f in i.new_findings or () if f.get("templated")}) for i in items]
+    for indexes, recurring in site_templates(pages):
+        first: dict[str, int] = {}
+        for n in indexes:
+            item, kept, origins = items[n], [], []
+            for f in item.new_findings or ():
+                key = f["fingerprint"] if f.get("templated") else None
+                if key not in recurring:
+                    kept.append(f)
+                elif first.setdefault(key, n) == n:
+                    kept.append(f | {"message": reported_once(f["message"], recurring[key])})
+                else:
+                    origins.append(items[first[key]].case.title)
+            if origins:
+                item.notes = [*(item.notes or ()), reported_elsewhere(len(origins), origins)]
+            item.new_findings, item.new_count = kept, len(kept)
 
 
 def run_all(service: Any, run_id: int, *, progress: Callable[[Progress], None] | None = None) -> Progress:
@@ -265,7 +295,8 @@ def case_flags(service: Any, case_id: int) -> list[dict]:
 def _flag_dict(item: RescreenItem) -> dict:
     return {"id": item.id, "run": item.run_id, "case_id": item.case_id, "title": item.case.title,
             "status": item.status, "status_label": ITEM_LABELS[item.status], "new": item.new_count,
-            "findings": list(item.new_findings or []), "error_code": item.error_code,
+            "findings": list(item.new_findings or []), "notes": list(item.notes or []),
+            "error_code": item.error_code,
             "at": item.done_at}
 
 

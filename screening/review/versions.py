@@ -135,7 +135,7 @@ def screening_run(version: Version, report: Report, now: datetime,
                        verdict=str(report.verdict) if report.verdict else None,
                        error_code=report.error.code if report.error else None,
                        error_message=report.error.message if report.error else None,
-                       finding_count=len(report.findings), at=now)
+                       finding_count=len(report.findings), notes=list(report.notes), at=now)
     version.runs.append(run)
     return run
 

@@ -85,7 +85,7 @@ def version_dict(v: Version) -> dict:
         "markings": v.markings or [], "uploaded_by": v.uploaded_by.name, "uploaded_at": iso(v.uploaded_at),
         "screening": None if run is None else {
             "engine": run.engine_version, "rules": run.rules_version, "model": run.model_version,
-            "at": iso(run.at), "findings": run.finding_count,
+            "at": iso(run.at), "findings": run.finding_count, "notes": list(run.notes or ()),
             "error": None if run.error_code is None else {"code": run.error_code,
                                                             "message": run.error_message},
         },
@@ -102,6 +102,12 @@ def signoff_dict(s: Signoff) -> dict:
 def current_findings(case: Case) -> list[Finding]:
     run = case.current.run if case.versions else None
     return list(run.findings) if run else []
+
+
+def current_notes(case: Case) -> list[str]:
+    """The current version's report notes (what was screened and held nothing to report)."""
+    run = case.current.run if case.versions else None
+    return list(run.notes or ()) if run else []
 
 
 def earlier_findings(case: Case) -> list[dict]:
@@ -143,6 +149,7 @@ def case_dict(session: Session, case: Case, today: date) -> dict:
         "approved_at": iso(case.approved_at),
         "versions": [version_dict(v) for v in case.versions],
         "findings": [finding_dict(f) for f in current_findings(case)],
+        "notes": current_notes(case),
         "earlier_findings": earlier_findings(case),
         "signoffs": [signoff_dict(s) for s in case.signoffs],
         "public_attribute": {

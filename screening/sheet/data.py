@@ -195,6 +195,7 @@ class SheetData:
     mask_policy: MaskPolicy = DEFAULT_POLICY
     earlier: tuple[SheetFinding, ...] = ()             # findings of earlier versions, resolved since
     status: str = ""                                   # where the case stands, e.g. "已审发（第 2 版）"
+    notes: tuple[str, ...] = ()                        # the report's notes (Report.notes), printed under 说明
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -224,7 +225,7 @@ class SheetData:
         return cls(title=title or _title_from_name(doc.name),
                    file=FileInfo(doc.name, doc.sha256, size, doc.format, doc.pages),
                    versions=versions, findings=findings, verdict=report.verdict,
-                   filled_on=filled_on or date.today(), **defaults)
+                   filled_on=filled_on or date.today(), notes=report.notes, **defaults)
 
     @property
     def visible_findings(self) -> tuple[SheetFinding, ...]:

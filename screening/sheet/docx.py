@@ -48,6 +48,10 @@ def render_docx(data: SheetData) -> bytes:
     _findings_table(doc, data.visible_findings, data, empty="未发现需要处置的内容。")
     _heading(doc, "二、隐藏内容（批注、修订痕迹、隐藏文字、文档属性等）")
     _findings_table(doc, data.hidden_findings, data, empty="未发现隐藏内容。")
+    if data.notes:
+        _heading(doc, "说明（已审查、无需处置的内容）")
+        for note in data.notes:
+            _run(doc.add_paragraph(), f"· {note}", size=10.5)
     if data.earlier:
         _heading(doc, "此前版本中的审查发现（已在新版本中修改或已区分处理）")
         _findings_table(doc, data.earlier, data, empty="无。")

@@ -126,6 +126,7 @@ class Case(Open):
     stage = _one_of(Stage, required=True)
     versions = fields.List(fields.Nested(CaseVersion), required=True)
     findings = fields.List(fields.Nested(CaseFinding), required=True)
+    notes = fields.List(fields.String(), metadata={"description": "the current version's report notes"})
     signoffs = fields.List(fields.Nested(Signoff), required=True)
     public_attribute = fields.Dict(required=True)
     due_date = fields.String(required=True, **NULL, metadata={"format": "date"})

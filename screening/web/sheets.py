@@ -85,7 +85,7 @@ def sheet_data(case: dict, *, filled_on: date | None = None) -> SheetData:
         signoffs=_signoffs(case), filled_on=filled_on or date.today(),
         case_id=case["id"], version_number=current["number"],
         earlier=tuple(_finding(f) for f in case.get("earlier_findings") or ()),
-        status=_status(case))
+        status=_status(case), notes=tuple(case.get("notes") or ()))
 
 
 def _status(case: dict) -> str:

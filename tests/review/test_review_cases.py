@@ -24,7 +24,7 @@ def test_open_case_screens_version_1_and_records_everything(svc, org):
     [v1] = view["versions"]
     assert v1["sha256"] == sha(WITH_ID + WITH_PHONE) and v1["verdict"] == "block"
     assert v1["screening"] == {"engine": "fake-1", "rules": "fakerules", "model": "none",
-                               "at": v1["screening"]["at"], "findings": 2, "error": None}
+                               "at": v1["screening"]["at"], "findings": 2, "error": None, "notes": []}
     rules = sorted(f["rule"] for f in view["findings"])
     assert rules == ["pii.id_card", "pii.phone"]
     f = findings(svc, up.case_id, "pii.id_card")[0]
