@@ -84,6 +84,9 @@ def cmd_check(args) -> int:
     from screening.report import dumps, summary, to_sarif, to_text
     from screening.template import report_template_once
 
+    from screening.extract.sandbox import warm
+
+    warm()                   # the extraction sandbox starts while the rules and the model load
     settings = Settings(classifier=not args.no_classifier,
                         extra_rules_dirs=tuple(Path(d) for d in args.rules or ()))
     try:

@@ -9,29 +9,47 @@ is an `UnreadableDocument(code, message)` with a Chinese message; nothing else e
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from screening.errors import UnreadableDocument
-from screening.extract import delimited, docx, eml, html, image, legacy, ofd, pdf, txt, xls, xlsx
+import importlib
 from screening.extract.common import Limits
 from screening.extract.sandbox import extract_isolated
 from screening.extract.sniff import label, sniff, suffix, text_by_name
 from screening.types import Document
 
+
+
+@dataclass(frozen=True, slots=True)
+class _Extractor:
+    """`module.function` of screening.extract, imported on first use: a check of one .txt file
+    does not pay for the PDF, OCR and Office readers (the sandbox's forkserver preloads them all)."""
+
+    module: str
+    function: str = "extract"
+
+    def __call__(self, data: bytes, name: str, limits: Limits) -> Document:
+        extract: Callable[[bytes, str, Limits], Document] = getattr(
+            importlib.import_module(f"screening.extract.{self.module}"), self.function)
+        return extract(data, name, limits)
+
+
 # The one registry: format (as sniff() names it) → extractor(data, name, limits) -> Document.
 # A new format is one line here (and, if its content needs telling apart, one row in sniff.py).
+_DOCX, _LEGACY, _XLSX, _XLS = _Extractor("docx"), _Extractor("legacy"), _Extractor("xlsx"), _Extractor("xls")
+_WORKBOOK, _IMAGE = _Extractor("legacy", "extract_workbook"), _Extractor("image")
 EXTRACTORS = {
-    "docx": docx.extract, "docm": docx.extract, "dotx": docx.extract, "dotm": docx.extract,
-    "doc": legacy.extract, "dot": legacy.extract, "wps": legacy.extract, "rtf": legacy.extract,
-    "odt": legacy.extract, "ott": legacy.extract,
-    "xlsx": xlsx.extract, "xlsm": xlsx.extract, "xltx": xlsx.extract, "xltm": xlsx.extract,
-    "xls": xls.extract, "xlt": xls.extract, "et": xls.extract,
-    "ods": legacy.extract_workbook, "ots": legacy.extract_workbook, "csv": delimited.extract,
-    "pdf": pdf.extract, "txt": txt.extract, "html": html.extract, "ofd": ofd.extract,
-    "png": image.extract, "jpg": image.extract, "gif": image.extract, "tif": image.extract,
-    "bmp": image.extract, "eml": eml.extract,
+    "docx": _DOCX, "docm": _DOCX, "dotx": _DOCX, "dotm": _DOCX,
+    "doc": _LEGACY, "dot": _LEGACY, "wps": _LEGACY, "rtf": _LEGACY, "odt": _LEGACY, "ott": _LEGACY,
+    "xlsx": _XLSX, "xlsm": _XLSX, "xltx": _XLSX, "xltm": _XLSX,
+    "xls": _XLS, "xlt": _XLS, "et": _XLS,
+    "ods": _WORKBOOK, "ots": _WORKBOOK, "csv": _Extractor("delimited"),
+    "pdf": _Extractor("pdf"), "txt": _Extractor("txt"), "html": _Extractor("html"), "ofd": _Extractor("ofd"),
+    "png": _IMAGE, "jpg": _IMAGE, "gif": _IMAGE, "tif": _IMAGE, "bmp": _IMAGE, "eml": _Extractor("eml"),
 }
+EXTRACTOR_MODULES = tuple(sorted({f"screening.extract.{e.module}" for e in EXTRACTORS.values()}))
 SUPPORTED_FORMATS = tuple(EXTRACTORS)
 _ASK_INSTEAD = "请另存为 docx、xlsx 或带文本层的 PDF 后再提交"
 
@@ -70,6 +88,8 @@ def extract_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> Docum
         raise UnreadableDocument("memory_limit", "解析该文件所需内存超过限制，已中止") from None
     except RecursionError:
         raise UnreadableDocument("hostile_content", "文档结构嵌套过深，已拒绝解析") from None
+    except ImportError:
+        raise                  # a broken installation, not a broken file
     except Exception as exc:  # noqa: BLE001 - a parser's failure on hostile or broken input
         raise UnreadableDocument("corrupt", f"无法解析该{label(fmt)}（{type(exc).__name__}: {exc}）") from None
     return doc if doc.format == fmt else replace(doc, format=fmt)

@@ -24,7 +24,6 @@ from screening.extract.common import Limits
 from screening.types import Document
 
 _MEMORY_EXIT = 86            # the child's exit status after MemoryError
-_PRELOAD = ["screening.extract"]
 _lock = threading.Lock()
 _context = None              # created on first use, per process
 
@@ -110,11 +109,22 @@ def _get_context():
     global _context  # noqa: PLW0603 - created lazily, reset in forked children
     with _lock:
         if _context is None:
+            from screening.extract import EXTRACTOR_MODULES
+
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(_PRELOAD)
+            ctx.set_forkserver_preload(["screening.extract", *EXTRACTOR_MODULES])   # every child starts warm
             os.register_at_fork(after_in_child=_forget_forkserver)
             _context = ctx
         return _context
+
+
+def warm() -> None:
+    """Start the forkserver now, so that it imports the extractors while the caller loads its rules
+    and model (a command-line check of one file would otherwise wait for both in turn)."""
+    from multiprocessing import forkserver
+
+    _get_context()
+    forkserver.ensure_running()
 
 
 def _forget_forkserver() -> None:

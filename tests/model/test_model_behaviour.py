@@ -142,6 +142,8 @@ def test_check_starts_without_the_heavy_libraries(tmp_path):
     assert "numpy" in loaded and not loaded & {"sklearn", "jieba", "scipy", "flask", "sqlalchemy"}
     loaded = _modules_after_check(tmp_path, "--no-classifier")
     assert not loaded & {"numpy", "sklearn", "jieba", "scipy", "flask", "sqlalchemy"}
+    # a text file needs no reader of other formats in the checking process (the sandbox has them)
+    assert not loaded & {"pypdfium2", "pdfplumber", "pdfminer", "rapidocr_onnxruntime", "openpyxl", "xlrd", "docx"}
 
 
 def test_a_portal_page_is_known_as_published_by_its_header_marks():
