@@ -27,9 +27,9 @@ from screening.review.sealing import Sealer
 from screening.types import Report
 
 PURPOSE = b"screening.check-queue/1"
-JOB_TIMEOUT = 900       # seconds one file may take on a worker
-RESULT_TTL = 3600       # how long a sealed report waits in Redis for the command to collect it
-RETRIES = 2             # a job abandoned by a killed worker is run again (then failed, visibly)
+RESULT_TTL = 3600       # how long a sealed report waits in Redis for the command to collect it (then
+                        # expires; not deleted at once: RQ 2.12's Job.delete fails on the execution
+                        # record a killed worker left)
 POLL = 0.2
 
 
@@ -79,7 +79,7 @@ def screen_on_queue(paths: Sequence[Path], settings: Settings, redis_url: str,
     from rq.job import JobStatus
 
     from screening.pipeline import refused
-    from screening.web.jobs import QUEUE
+    from screening.web.jobs import JOB_TIMEOUT, QUEUE, RETRIES
 
     box = sealer()
     settings = Settings(rules_dirs=tuple(p.resolve() for p in settings.rules_dirs),
@@ -93,7 +93,8 @@ def screen_on_queue(paths: Sequence[Path], settings: Settings, redis_url: str,
         raise QueueProblem(f"无法连接 Redis（{type(exc).__name__}）：请检查 --queue 的地址") from None
     try:
         queue = Queue(QUEUE, connection=redis)
-        jobs = [queue.enqueue(screen_queued, str(p.resolve()), settings, job_timeout=JOB_TIMEOUT,
+        timeout = int(os.environ.get("SCREENING_JOB_TIMEOUT") or JOB_TIMEOUT)
+        jobs = [queue.enqueue(screen_queued, str(p.resolve()), settings, job_timeout=timeout,
                               result_ttl=RESULT_TTL, failure_ttl=RESULT_TTL, retry=Retry(max=RETRIES),
                               meta={"kind": "check"})
                 for p in paths]
@@ -115,8 +116,6 @@ def screen_on_queue(paths: Sequence[Path], settings: Settings, redis_url: str,
                 progress(len(reports), len(jobs))
             if len(reports) < len(jobs):
                 time.sleep(POLL)
-        for job in jobs:
-            job.delete()
         return [reports[n] for n in range(len(jobs))]
     finally:
         redis.close()

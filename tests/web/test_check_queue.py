@@ -107,3 +107,47 @@ def test_a_file_the_workers_cannot_read_is_refused_with_its_reason(queue_env, wo
     assert reports[0].error is None
     assert reports[1].error is not None and reports[1].error.code == "not_found"
     assert "工作主机" in reports[1].error.message and str(gone) in reports[1].error.message
+
+
+def test_a_worker_killed_in_the_middle_of_a_file_loses_nothing(queue_env, tmp_path):
+    """SIGKILL the only worker while it screens a large file; a worker started afterwards finds the
+    abandoned job once its registry entry lapses (job timeout + 60 s), runs it again, and the batch
+    reads exactly as the local run: every file once, nothing failed."""
+    from redis import Redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    from screening.web.jobs import QUEUE
+
+    env, folder = queue_env
+    env = {**env, "REDIS_URL": env["REDIS_URL"].replace(QUEUE_DB, "/4"), "SCREENING_JOB_TIMEOUT": "20"}
+    redis = Redis.from_url(env["REDIS_URL"])
+    redis.flushdb()
+    docs = tmp_path / "archive"
+    docs.mkdir()
+    (docs / "汇编.txt").write_text("".join(f"第{n}段。" + (DRAFT if n % 50 == 0 else FIXED) for n in range(40000)),
+                                   encoding="utf-8")
+    (docs / "节能.txt").write_text(CLEAN, encoding="utf-8")
+    started = StartedJobRegistry(QUEUE, connection=redis)
+    with ExitStack() as stack:
+        first = _start_worker(env, folder, 3, stack)
+        batch = subprocess.Popen([sys.executable, "-m", "screening.cli", "check", "--no-classifier", "--queue",
+                                  env["REDIS_URL"], "--format", "json", str(docs)], env=child_env(env),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stack.callback(batch.kill)
+        deadline = time.monotonic() + 120
+        while not started.get_job_ids():            # the large file (sorted first) is being screened
+            assert time.monotonic() < deadline and batch.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.5)
+        first.kill()
+        first.wait()
+        assert started.get_job_ids(), "the job finished before the worker was killed"
+        _start_worker(env, folder, 4, stack)
+        out, err = batch.communicate(timeout=300)
+    local = _cli(["check", "--no-classifier", "--format", "json", str(docs)], env)
+    assert batch.returncode == local.returncode == 1, err
+    assert out == local.stdout, err
+    assert [r["document"]["name"] for r in json.loads(out)["reports"]] == ["汇编.txt", "节能.txt"]
+    assert FailedJobRegistry(QUEUE, connection=redis).count == 0
+    assert started.count == 0 and Queue(QUEUE, connection=redis).count == 0
