@@ -90,7 +90,7 @@ def test_a_folder_checked_on_the_queue_reads_as_the_local_run(queue_env, workers
     assert any(f["rule"] == "pii.id_card" for f in by_name["通知.docx"]["findings"])
 
 
-def test_a_file_the_workers_cannot_read_is_refused_with_its_reason(queue_env, workers, tmp_path):
+def test_a_file_the_workers_cannot_read_is_refused_with_its_reason(queue_env, workers, tmp_path, monkeypatch):
     from screening.engine import Settings
     from screening.web.check_queue import screen_on_queue
 
@@ -98,11 +98,8 @@ def test_a_file_the_workers_cannot_read_is_refused_with_its_reason(queue_env, wo
     here = tmp_path / "只在本机.txt"
     here.write_text(CLEAN, encoding="utf-8")
     gone = tmp_path / "其他主机看不到.txt"      # a path of the submitting host only
-    os.environ.update({"SCREENING_SECRET_KEY": env["SCREENING_SECRET_KEY"]})
-    try:
-        reports = screen_on_queue([here, gone], Settings(classifier=False), env["REDIS_URL"], lambda d, t: None)
-    finally:
-        os.environ.pop("SCREENING_SECRET_KEY")
+    monkeypatch.setenv("SCREENING_SECRET_KEY", env["SCREENING_SECRET_KEY"])
+    reports = screen_on_queue([here, gone], Settings(classifier=False), env["REDIS_URL"], lambda d, t: None)
     assert [r.document.name for r in reports] == ["只在本机.txt", "其他主机看不到.txt"]
     assert reports[0].error is None
     assert reports[1].error is not None and reports[1].error.code == "not_found"
@@ -151,3 +148,15 @@ def test_a_worker_killed_in_the_middle_of_a_file_loses_nothing(queue_env, tmp_pa
     assert [r["document"]["name"] for r in json.loads(out)["reports"]] == ["汇编.txt", "节能.txt"]
     assert FailedJobRegistry(QUEUE, connection=redis).count == 0
     assert started.count == 0 and Queue(QUEUE, connection=redis).count == 0
+
+
+def test_a_queue_that_cannot_serve_the_batch_stops_it_with_a_reason(queue_env, workers, tmp_path):
+    from screening.review.config import generate_key
+
+    env, _ = queue_env
+    (tmp_path / "节能.txt").write_text(CLEAN, encoding="utf-8")
+    other_key = _cli(["check", "--no-classifier", "--queue", env["REDIS_URL"], str(tmp_path)],
+                     {**env, "SCREENING_SECRET_KEY": generate_key()})
+    assert other_key.returncode == 2 and "SCREENING_SECRET_KEY" in other_key.stderr, other_key.stderr
+    no_redis = _cli(["check", "--no-classifier", "--queue", "redis://127.0.0.1:1/0", str(tmp_path)], env)
+    assert no_redis.returncode == 2 and "无法连接 Redis" in no_redis.stderr, no_redis.stderr
