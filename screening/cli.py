@@ -97,8 +97,17 @@ def cmd_check(args) -> int:
         print(f"screening: 无法加载规则或模型：{exc}", file=sys.stderr)
         return 2
     paths = list(iter_paths(args.paths))
-    jobs = args.jobs or os.cpu_count() or 1
-    reports = report_template_once(screen_all(paths, settings, jobs, _progress_bar(sys.stderr)))
+    if args.queue:
+        from screening.web.check_queue import QueueProblem, screen_on_queue
+
+        try:
+            screened = screen_on_queue(paths, settings, args.queue, _progress_bar(sys.stderr))
+        except QueueProblem as exc:
+            print(f"screening: {exc.message}", file=sys.stderr)
+            return 2
+    else:
+        screened = screen_all(paths, settings, args.jobs or os.cpu_count() or 1, _progress_bar(sys.stderr))
+    reports = report_template_once(screened)
     for report in reports:
         if report.error is not None:
             print(f"screening: {report.document.name}: {report.error.message}（{report.error.code}）", file=sys.stderr)
@@ -125,6 +134,9 @@ def build_parser(others: bool = True) -> argparse.ArgumentParser:
     check.add_argument("--no-classifier", action="store_true", help="只用规则，不运行分类模型")
     check.add_argument("--rules", action="append", metavar="DIR", help="追加本单位的规则目录（可多次）")
     check.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
+    check.add_argument("--queue", metavar="REDIS_URL",
+                       help="交给其他主机上的 screening worker 审查（各主机须能以同一绝对路径读到文件，"
+                            "并设置同一个 SCREENING_SECRET_KEY）")
     check.set_defaults(func=cmd_check)
     for register in _registrars() if others else ():
         register(sub)

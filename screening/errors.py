@@ -29,6 +29,7 @@ class UnreadableDocument(ScreeningError):
         "memory_limit": "解析所需内存超过限制，已中止",
         "encoding": "无法识别文本编码",
         "empty": "文件中没有可读取的文本",
+        "worker_failed": "工作主机处理该文件时异常中止（超时或进程退出），请重新审查",
     }
 
     def __init__(self, code: str, message: str | None = None) -> None:

@@ -14,6 +14,11 @@ def _error_report(name: str, data: bytes | None, fmt: str, exc: UnreadableDocume
     return Report(document=DocumentInfo(name, sha, fmt, None, 0), error=ErrorInfo(exc.code, exc.message))
 
 
+def refused(name: str, exc: UnreadableDocument) -> Report:
+    """The report of a file that could not be read at all (by the format its name tells)."""
+    return _error_report(name, None, _format_of(name), exc)
+
+
 def _format_of(name: str, data: bytes | None = None) -> str:
     """The real format of a refused file where its content tells (sniff), else its extension."""
     if data:
@@ -50,7 +55,7 @@ def screen_path(path: str | Path, *, engine=None, limits=None, isolated: bool = 
     try:
         data = read_path(path, limits)
     except UnreadableDocument as exc:
-        return _error_report(path.name, None, _format_of(path.name), exc)
+        return refused(path.name, exc)
     return screen_bytes(data, path.name, engine=engine, limits=limits, isolated=isolated)
 
 

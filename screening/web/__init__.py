@@ -143,7 +143,8 @@ def _build_state(app: Flask) -> WebState:
     service.engine = LexiconScreener(engine, service.db)
     st = WebState(service=service, engine=service.engine, jobs=None, webhooks=webhooks)  # type: ignore[arg-type]
     if cfg.get("REDIS_URL"):
-        st.jobs = RQJobs(cfg["REDIS_URL"], Sealer(review.storage_key()), ttl=int(cfg["JOB_TTL"]))
+        st.jobs = RQJobs(cfg["REDIS_URL"], Sealer(review.storage_key()), ttl=int(cfg["JOB_TTL"]),
+                         timeout=int(cfg["JOB_TIMEOUT"]))
     else:
         st.jobs = DurableJobs(service.db, service.store, lambda kind, payload: actions.run_caught(st, kind, payload),
                               workers=int(cfg["JOB_WORKERS"]))

@@ -23,7 +23,15 @@ from screening.review.sealing import Sealer
 from screening.web import actions
 
 QUEUE = "screening"
-JOB_TIMEOUT = 900                 # seconds one job may run on the RQ worker
+JOB_TIMEOUT = 900                 # seconds one job may run on the RQ worker (SCREENING_JOB_TIMEOUT)
+RETRIES = 2                       # runs again of a job whose worker was killed (then failed, visibly)
+IDEMPOTENT = frozenset({"rescreen"})   # kinds that may run twice without a second effect
+# A SimpleWorker has no heartbeat while it runs a job: its entry in the StartedJobRegistry lapses
+# JOB_TIMEOUT + 60 s after the job started. A worker's registry clean-up (every MAINTENANCE s, and
+# when a worker starts) then moves an abandoned job back to the queue if it has retries left
+# (`Retry`), else to the FailedJobRegistry (AbandonedJobError), where the poll shows it failed.
+MAINTENANCE = 30
+WORKER_TTL = 60                   # an idle worker wakes every WORKER_TTL - 15 s, so clean-ups run
 
 Execute = Callable[[str, dict], actions.Result]
 
@@ -62,20 +70,24 @@ def decode_payload(payload: dict) -> dict:
 # -- RQ -----------------------------------------------------------------------------------------------
 
 class RQJobs:
-    def __init__(self, redis_url: str, sealer: Sealer, *, ttl: int = 3600) -> None:
+    def __init__(self, redis_url: str, sealer: Sealer, *, ttl: int = 3600, timeout: int = JOB_TIMEOUT) -> None:
         from redis import Redis
         from rq import Queue
 
         self.redis = Redis.from_url(redis_url)
         self.queue = Queue(QUEUE, connection=self.redis)
         self.sealer = sealer
-        self._ttl = ttl
+        self._ttl, self._timeout = ttl, timeout
 
     def submit(self, owner: str, kind: str, payload: dict) -> str:
+        """An upload that opens a case is not run twice (it may have committed before its worker
+        died: its poll says so); an idempotent kind is run again by another worker."""
+        from rq import Retry
+
         job = self.queue.enqueue(execute_rq, kind, self.sealer.seal(encode_payload(payload)),
                                  job_id=secrets.token_hex(16), meta={"owner": owner, "kind": kind},
-                                 job_timeout=JOB_TIMEOUT, result_ttl=self._ttl, failure_ttl=self._ttl,
-                                 ttl=self._ttl)
+                                 job_timeout=self._timeout, result_ttl=self._ttl, failure_ttl=self._ttl,
+                                 ttl=self._ttl, retry=Retry(max=RETRIES) if kind in IDEMPOTENT else None)
         return job.id
 
     def get(self, owner: str, job_id: str) -> dict | None:
@@ -127,5 +139,6 @@ def run_worker(app: Any, *, burst: bool = False) -> None:
     if not isinstance(jobs, RQJobs):
         raise RuntimeError("REDIS_URL 未设置：后台任务在 Web 进程内执行，无需单独的 worker")
     _WORKER = (st, jobs.sealer)
-    worker = SimpleWorker([jobs.queue], connection=jobs.redis)
+    worker = SimpleWorker([jobs.queue], connection=jobs.redis, maintenance_interval=MAINTENANCE,
+                          worker_ttl=WORKER_TTL)
     worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")

@@ -17,6 +17,7 @@
 | `CLASSIFIER`        | `SCREENING_CLASSIFIER`       | on (off: rules and structure checks only) |
 | `JOB_WORKERS`       | `SCREENING_JOB_WORKERS`      | 2 threads for the local job pool          |
 | `JOB_TTL`           | `SCREENING_JOB_TTL`          | 3600 s a finished job's result is kept    |
+| `JOB_TIMEOUT`       | `SCREENING_JOB_TIMEOUT`      | 900 s one RQ job may run; a job whose worker died is run again this + 60 s after it started |
 | `WEBHOOK_ATTEMPTS`  | `SCREENING_WEBHOOK_ATTEMPTS` | 6 deliveries at most                      |
 | `WEBHOOK_BACKOFF`   | `SCREENING_WEBHOOK_BACKOFF`  | 5 s, doubled after each failed attempt    |
 | `WEBHOOK_TIMEOUT`   | `SCREENING_WEBHOOK_TIMEOUT`  | 10 s per delivery                         |
@@ -56,6 +57,7 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "CLASSIFIER": ("SCREENING_CLASSIFIER", _flag, True),
     "JOB_WORKERS": ("SCREENING_JOB_WORKERS", int, 2),
     "JOB_TTL": ("SCREENING_JOB_TTL", int, 3600),
+    "JOB_TIMEOUT": ("SCREENING_JOB_TIMEOUT", int, 900),
     "WEBHOOK_ATTEMPTS": ("SCREENING_WEBHOOK_ATTEMPTS", int, 6),
     "WEBHOOK_BACKOFF": ("SCREENING_WEBHOOK_BACKOFF", float, 5.0),
     "WEBHOOK_TIMEOUT": ("SCREENING_WEBHOOK_TIMEOUT", float, 10.0),
