@@ -82,11 +82,11 @@ def _progress_bar(stream):
 def cmd_check(args) -> int:
     from screening.engine import Settings
     from screening.report import dumps, summary, to_sarif, to_text
+    from screening.extract.sandbox import warm
     from screening.template import report_template_once
 
-    from screening.extract.sandbox import warm
-
-    warm()                   # the extraction sandbox starts while the rules and the model load
+    if not args.queue:
+        warm()               # the extraction sandbox starts while the rules and the model load
     settings = Settings(classifier=not args.no_classifier,
                         extra_rules_dirs=tuple(Path(d) for d in args.rules or ()))
     try:
