@@ -157,3 +157,13 @@ def test_a_portal_page_is_known_as_published_by_its_header_marks():
     assert document_context(body).shift == 0
     context = document_context(page)
     assert context.shift < 0 and "网站发布信息" in context.reason
+
+
+def test_an_enacted_text_with_numbered_articles_is_known_as_published():
+    """A regulation's 第一条、第二条、第三条… is published once in force; a title that says 汇报 is internal."""
+    statute = text_document("第一条　为了规范城市供水，制定本办法。\n第二条　本办法适用于本市行政区域。\n"
+                            "第三条　供水企业应当公布水价。\n第四条　本办法自公布之日起施行。")
+    context = document_context(statute)
+    assert context.shift < 0 and "法规规章条文" in context.reason
+    report = document_context(text_document("关于城东片区征收进展的汇报\n" + SECRET))
+    assert report.shift > 0 and "汇报" in report.reason
