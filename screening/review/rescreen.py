@@ -149,7 +149,7 @@ def screen_item(service: Any, item_id: int) -> str:
     try:
         if key is None:
             raise NotFound("not_kept", "该版本的文件已不在存储中")
-        report = service._screen(service.store.get(key), filename)
+        report = service.screen(service.store.get(key), filename)
         if report.error is not None:
             raise Invalid(report.error.code, report.error.message)
         new = [_summary(f) for f in report.findings

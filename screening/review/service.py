@@ -118,7 +118,7 @@ class ReviewService:
         channel, carrier = _enum(Channel, channel, "channel"), _enum(Carrier, carrier, "carrier")
         with self.db.read() as s:
             self._may_open(self._user(s, actor_id))
-        report = self._screen(data, filename)
+        report = self.screen(data, filename)
         now = self.clock()
         with transaction(self.db, now, self.notifier) as tx:
             s = tx.session
@@ -142,7 +142,7 @@ class ReviewService:
         with self.db.read() as s:
             case = self._case(s, case_id, lock=False)
             self._check(Event.NEW_VERSION, case, self._user(s, actor_id))
-        report = self._screen(data, filename)
+        report = self.screen(data, filename)
         with transaction(self.db, self.clock(), self.notifier) as tx:
             s = tx.session
             case, user = self._case(s, case_id), self._user(s, actor_id)
@@ -481,7 +481,10 @@ class ReviewService:
 
     # -- internals --------------------------------------------------------------------------------
 
-    def _screen(self, data: bytes, filename: str) -> Report:
+    def screen(self, data: bytes, filename: str) -> Report:
+        """The one path from a file's bytes to its report for the review layer (uploads, jobs and
+        archive re-screens): isolated extraction, then this service's engine; Unreadable when the
+        file is empty or cannot be fully read."""
         if not data:
             raise Unreadable("empty", "文件为空")
         extract = self._extract
