@@ -178,11 +178,7 @@ def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | No
                       f"复查：已审发的“{case.title}”无法重新读取（{error.message}），请人工核查")
         else:
             item.status, item.new_count, item.new_findings, item.site = DONE, len(new), new, site[:200] or None
-            if new:
-                tx.record("rescreen.flag", None, case.id, run=item.run_id, new=len(new),
-                          rules=sorted({f["rule"] for f in new}))
-                tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
-                          f"复查：已审发的“{case.title}”按现行规则新发现 {len(new)} 项问题，请复核")
+            _flag(s, tx, item, [f for f in new if not _awaits_template(item, f)])
         _finish_if_done(s, item.run, now, tx)
         return item.status
 
@@ -192,9 +188,28 @@ def _finish_if_done(s: Session, run: RescreenRun, now: datetime, tx: Any) -> Non
         RescreenItem.run_id == run.id, RescreenItem.status == PENDING)).scalar_one()
     if left == 0 and run.finished_at is None:
         _template_once(s, run.id)
+        for item in s.execute(sa.select(RescreenItem).where(RescreenItem.run_id == run.id, RescreenItem.status == DONE,
+                                                            RescreenItem.site.is_not(None))).scalars():
+            _flag(s, tx, item, [f for f in item.new_findings or () if _awaits_template(item, f)])
         run.finished_at = now
         p = _progress(s, run.id)
         tx.record("rescreen.finish", None, None, **p.to_dict())
+
+
+def _awaits_template(item: RescreenItem, f: dict) -> bool:
+    """A new finding in a web page's frame: whether it is the site's template (reported once per
+    run) is known only when the run ends, so it is notified then, not as the page is done."""
+    return bool(item.site and f.get("templated"))
+
+
+def _flag(s: Session, tx: Any, item: RescreenItem, new: list[dict]) -> None:
+    """Record and notify the secrecy officers of what is newly found on the item's case."""
+    if not new:
+        return
+    case = item.case
+    tx.record("rescreen.flag", None, case.id, run=item.run_id, new=len(new), rules=sorted({f["rule"] for f in new}))
+    tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
+              f"复查：已审发的“{case.title}”按现行规则新发现 {len(new)} 项问题，请复核")
 
 
 def _summary(f: Any) -> dict:

@@ -12,6 +12,7 @@ from review_helpers import approve_all
 from screening.engine import Settings, build_engine
 from screening.review import rescreen
 from screening.review.deadlines import WorkCalendar
+from screening.review.models import Notification
 from screening.review.service import ReviewService
 from tests.docgen import portal_page
 
@@ -68,3 +69,7 @@ def test_a_sites_template_is_flagged_once_per_rescreen(database, store, clock, n
     for case in cases[1:]:
         assert any("已在《通知1》中报告" in n for n in notes[case]), notes[case]
     assert not notes[cases[0]]
+    # the officers hear of the template once, on the first page's case, and of each page's own leak
+    with database.read() as s:
+        told = [n.case_id for n in s.query(Notification).filter_by(kind="rescreen").order_by(Notification.id)]
+    assert sorted(told) == sorted([cases[0], cases[3]])
