@@ -29,6 +29,8 @@ class Sheet:
     hidden_columns: set[int] = field(default_factory=set)
     comments: list[tuple[int, int, str, str]] = field(default_factory=list)   # row, column, author, text
     formulas: list[tuple[int, int, str]] = field(default_factory=list)        # row, column, "公式…" text
+    margins: list[tuple[bool, str]] = field(default_factory=list)     # (header? else footer, text) as printed
+    lists: list[tuple[str, str]] = field(default_factory=list)        # (cell range, choices) of drop-down lists
 
     def set(self, row: int, column: int, text: str) -> None:
         if text and not text.isspace():
@@ -95,7 +97,8 @@ def _hidden_label(sheet: Sheet, row: int, column: int) -> str:
 
 
 def to_document(book: Workbook, data: bytes, name: str, fmt: str) -> Document:
-    parts = {kind: _PartText(kind) for kind in (PartKind.TABLE, PartKind.HIDDEN, PartKind.COMMENT, PartKind.METADATA)}
+    parts = {kind: _PartText(kind) for kind in (PartKind.TABLE, PartKind.HEADER, PartKind.FOOTER, PartKind.HIDDEN,
+                                                PartKind.COMMENT, PartKind.METADATA)}
     for index, sheet in enumerate(book.sheets, 1):
         head = header_row(sheet)
         headers = sheet.rows.get(head, {}) if head else {}
@@ -114,6 +117,11 @@ def to_document(book: Workbook, data: bytes, name: str, fmt: str) -> Document:
                                         cell=CellRef(index, r, c, None, sheet.name))
         for r, c, text in sheet.formulas:
             parts[PartKind.METADATA].add(text, cell=CellRef(index, r, c, None, sheet.name))
+        for is_header, text in sheet.margins:
+            kind = PartKind.HEADER if is_header else PartKind.FOOTER
+            parts[kind].add(text, label=f"工作表“{sheet.name}”打印时的{'页眉' if is_header else '页脚'}")
+        for where, choices in sheet.lists:
+            parts[PartKind.HIDDEN].add(choices, label=f"工作表“{sheet.name}” {where} 的下拉列表选项（点开单元格才看得到）")
     for label, text in book.hidden:
         parts[PartKind.HIDDEN].add(text, label=label)
     for line in book.metadata:

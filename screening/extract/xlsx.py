@@ -93,8 +93,39 @@ def _read_sheet(pkg: Package, target: str, sheet: Sheet, strings: list[str]) -> 
             sheet.set(r, column, text)
             if formula and _TELLING_FORMULA.search(formula):
                 sheet.formulas.append((r, column, f"{column_letter(column)}{r} 单元格公式：={formula}（显示值：{text}）"))
+    _margins(root, sheet)
+    _lists(root, sheet)
     for comments in pkg.rel_targets(target, "/comments"):
         _comments(pkg.xml(comments), sheet)
+
+
+# &L &C &R (sections), &P &N &D &T &F &A &Z &G (page, pages, date, time, file, sheet, path, picture),
+# &B &I &U &E &S &X &Y &K.. (styles, colour), &"font,style", &12 (size); && is a literal ampersand.
+_MARGIN_CODES = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|K\d{2}[+-]\d{3}|[LCRPNDTFAZGBIUESXYO])')
+
+
+def _margins(root, sheet: Sheet) -> None:
+    """The sheet's printed headers and footers (odd, even and first page), codes removed."""
+    block = root.find(S + "headerFooter")
+    if block is None:
+        return
+    for el in block:
+        tag = el.tag.removeprefix(S)
+        text = " ".join("&".join(_MARGIN_CODES.sub(" ", piece) for piece in (el.text or "").split("&&")).split())
+        if text and tag.endswith(("Header", "Footer")):
+            sheet.margins.append((tag.endswith("Header"), text))
+
+
+def _lists(root, sheet: Sheet) -> None:
+    """Drop-down lists of data validation whose choices are written out ("张三,李四"): text the
+    printed sheet does not show."""
+    for el in root.iter(S + "dataValidation"):
+        formula = el.find(S + "formula1")
+        value = (formula.text or "").strip() if formula is not None else ""
+        if el.get("type") == "list" and len(value) > 2 and value[0] == value[-1] == '"':
+            choices = "、".join(c.strip() for c in value[1:-1].split(",") if c.strip())
+            if choices:
+                sheet.lists.append((el.get("sqref", ""), choices))
 
 
 def _cell(c, strings: list[str]) -> tuple[str, str | None]:

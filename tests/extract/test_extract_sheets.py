@@ -182,3 +182,29 @@ def test_an_xls_written_by_xlwt_is_read_by_xlrd_with_its_hidden_column_and_sheet
     doc = extract_bytes(gongshi_xls(), name)
     table = next(p for p in doc.parts if p.kind is PartKind.TABLE)
     assert "1\t王0\t女\t某街道某社区\t2025-03-01" in table.text
+
+
+def test_printed_headers_footers_and_drop_down_choices_are_read(engine):
+    """What the printed sheet carries in its margins (页眉/页脚) and what a drop-down list offers
+    (data validation "王建国,李秀英…", seen only on clicking the cell) are screened too."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["序号", "名录"])
+    ws.append(["1", "张某"])
+    ws.oddHeader.center.text = "内部资料 注意保密"
+    ws.oddFooter.right.text = f"经办人手机{PHONE} 第&P页"
+    choices = DataValidation(type="list", formula1=f'"{ID_NUMBER},110101199003071234"')
+    ws.add_data_validation(choices)
+    choices.add("B2:B10")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    doc = extract_bytes(buffer.getvalue(), "名单.xlsx")
+    parts = {p.kind: p for p in doc.parts}
+    assert parts[PartKind.HEADER].text == "内部资料 注意保密"
+    assert parts[PartKind.FOOTER].text == f"经办人手机{PHONE} 第 页"          # the page number code dropped
+    assert ID_NUMBER in parts[PartKind.HIDDEN].text and "下拉列表" in parts[PartKind.HIDDEN].blocks[0].label
+    found = {(f.subtype, f.location.part) for f in engine.screen(doc).findings}
+    assert ("id_card", PartKind.HIDDEN) in found and ("phone", PartKind.FOOTER) in found
