@@ -12,9 +12,10 @@ reopens the matter through the ordinary workflow.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +28,8 @@ from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime
 from screening.review.tx import transaction
 from screening.template import reported_elsewhere, reported_once, site_templates, templated
 
-REASONS = {"manual": "保密办发起复查", "lexicon": "自定义词库变更后自动复查", "rules": "审查规则更新后复查"}
+REASONS = {"manual": "保密办发起复查", "lexicon": "自定义词库变更后自动复查", "rules": "审查规则更新后复查",
+           "archive": "已公开档案复查"}
 PENDING, DONE, FAILED = "pending", "done", "failed"
 ITEM_LABELS = {PENDING: "待复查", DONE: "已复查", FAILED: "无法读取"}
 
@@ -42,6 +44,7 @@ class RescreenRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rules_version: Mapped[str] = mapped_column(sa.String(100))
     model_version: Mapped[str] = mapped_column(sa.String(100))
+    folder: Mapped[str | None] = mapped_column(sa.String(1000))    # an external archive's folder (0008)
     unit: Mapped[Unit] = relationship()
     items: Mapped[list[RescreenItem]] = relationship(order_by="RescreenItem.id", back_populates="run")
 
@@ -51,8 +54,9 @@ class RescreenItem(Base):
     __table_args__ = (sa.UniqueConstraint("run_id", "version_id", name="uq_rescreen_items_run_version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("rescreen_runs.id"), index=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("case_versions.id"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"), index=True)   # None: an archive file
+    version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_versions.id"))
+    path: Mapped[str | None] = mapped_column(sa.String(1000))      # the archive file (0008)
     status: Mapped[str] = mapped_column(sa.String(16), default=PENDING, index=True)
     new_count: Mapped[int] = mapped_column(default=0)
     new_findings: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
@@ -63,7 +67,11 @@ class RescreenItem(Base):
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     run: Mapped[RescreenRun] = relationship(back_populates="items")
-    case: Mapped[Case] = relationship()
+    case: Mapped[Case | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        return self.case.title if self.case is not None else Path(self.path or "").name
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +123,29 @@ def start(service: Any, *, unit: str | None = None, actor_id: int | None = None,
         return run.id
 
 
+def start_folder(service: Any, paths: Iterable[Path], *, folder: str, unit: str | None = None,
+                 actor_id: int | None = None) -> int:
+    """A run over the files of an already-published archive that is not in the database (a
+    portal's export, a folder of old attachments): every file is an item, all of it is new."""
+    now = service.clock()
+    with transaction(service.db, now, service.notifier) as tx:
+        s = tx.session
+        actor = _officer(s, actor_id) if actor_id is not None else None
+        unit_row = actor.unit if actor is not None else _unit(s, unit)
+        engine_versions = service.engine.versions
+        run = RescreenRun(unit_id=unit_row.id, reason="archive", started_by_id=actor.id if actor else None,
+                          started_at=now, rules_version=str(engine_versions.get("rules", "")),
+                          model_version=str(engine_versions.get("model", "")), folder=folder[:1000])
+        s.add(run)
+        s.flush()
+        files = [str(Path(p).resolve()) for p in paths]
+        for path in files:
+            s.add(RescreenItem(run_id=run.id, path=path[:1000], status=PENDING, new_findings=[]))
+        tx.record("rescreen.start", actor, None, run=run.id, unit=unit_row.name, reason="archive",
+                  versions=len(files), rules=run.rules_version)
+        return run.id
+
+
 def pending_items(service: Any, run_id: int) -> list[int]:
     with service.db.read() as s:
         _run(s, run_id)
@@ -139,17 +170,19 @@ def screen_item(service: Any, item_id: int) -> str:
             raise NotFound("no_such_item", f"复查条目 {item_id} 不存在")
         if item.status != PENDING:
             return item.status
-        version = s.get(Version, item.version_id)
-        key, filename = version.storage_key, version.filename
-        known = set(s.execute(sa.select(Finding.fingerprint).where(
-            Finding.case_id == version.case_id, Finding.version_number == version.number)).scalars())
+        path, key, filename, known = item.path, None, Path(item.path or "").name, set()
+        if path is None:
+            version = s.get(Version, item.version_id)
+            key, filename = version.storage_key, version.filename
+            known = set(s.execute(sa.select(Finding.fingerprint).where(
+                Finding.case_id == version.case_id, Finding.version_number == version.number)).scalars())
     error: ReviewError | None = None
     new: list[dict] = []
     site = ""
     try:
-        if key is None:
+        if path is None and key is None:
             raise NotFound("not_kept", "该版本的文件已不在存储中")
-        report = service.screen(service.store.get(key), filename)
+        report = service.screen(_archive_file(path) if path else service.store.get(key), filename)
         if report.error is not None:
             raise Invalid(report.error.code, report.error.message)
         new = [_summary(f) for f in report.findings
@@ -160,6 +193,16 @@ def screen_item(service: Any, item_id: int) -> str:
     except Exception as exc:  # noqa: BLE001 - a missing or undecryptable blob must show, not stop the run
         error = Invalid("unreadable", f"文件无法读取：{type(exc).__name__}")
     return _record(service, item_id, new, error, site)
+
+
+def _archive_file(path: str) -> bytes:
+    from screening.errors import UnreadableDocument
+    from screening.extract import read_path
+
+    try:
+        return read_path(path)
+    except UnreadableDocument as exc:
+        raise Invalid(exc.code, exc.message) from None
 
 
 def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | None, site: str = "") -> str:
@@ -173,9 +216,10 @@ def _record(service: Any, item_id: int, new: list[dict], error: ReviewError | No
         case = item.case
         if error is not None:
             item.status, item.error_code = FAILED, error.code
-            tx.record("rescreen.failed", None, case.id, run=item.run_id, code=error.code)
-            tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
-                      f"复查：已审发的“{case.title}”无法重新读取（{error.message}），请人工核查")
+            tx.record("rescreen.failed", None, item.case_id, run=item.run_id, code=error.code)
+            if case is not None:        # an archive run reports its files once, when it ends
+                tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "rescreen",
+                          f"复查：已审发的“{case.title}”无法重新读取（{error.message}），请人工核查")
         else:
             item.status, item.new_count, item.new_findings, item.site = DONE, len(new), new, site[:200] or None
             _flag(s, tx, item, [f for f in new if not _awaits_template(item, f)])
@@ -194,6 +238,12 @@ def _finish_if_done(s: Session, run: RescreenRun, now: datetime, tx: Any) -> Non
         run.finished_at = now
         p = _progress(s, run.id)
         tx.record("rescreen.finish", None, None, **p.to_dict())
+        if run.folder is not None:
+            officers = s.execute(sa.select(User).where(User.unit_id == run.unit_id, User.active.is_(True),
+                                                       User.role == Role.SECRECY_OFFICER)).scalars().all()
+            tx.notify(officers, None, "rescreen",
+                      f"已公开档案复查（{run.folder}）完成：{p.total} 个文件，{p.flagged} 个有发现，"
+                      f"{p.failed} 个无法读取，请在档案复查页复核")
 
 
 def _awaits_template(item: RescreenItem, f: dict) -> bool:
@@ -204,7 +254,7 @@ def _awaits_template(item: RescreenItem, f: dict) -> bool:
 
 def _flag(s: Session, tx: Any, item: RescreenItem, new: list[dict]) -> None:
     """Record and notify the secrecy officers of what is newly found on the item's case."""
-    if not new:
+    if not new or item.case is None:
         return
     case = item.case
     tx.record("rescreen.flag", None, case.id, run=item.run_id, new=len(new), rules=sorted({f["rule"] for f in new}))
@@ -238,7 +288,7 @@ def _template_once(s: Session, run_id: int) -> None:
                 elif first.setdefault(key, n) == n:
                     kept.append(f | {"message": reported_once(f["message"], recurring[key])})
                 else:
-                    origins.append(items[first[key]].case.title)
+                    origins.append(items[first[key]].title)
             if origins:
                 item.notes = [*(item.notes or ()), reported_elsewhere(len(origins), origins)]
             item.new_findings, item.new_count = kept, len(kept)
@@ -308,7 +358,7 @@ def case_flags(service: Any, case_id: int) -> list[dict]:
 
 
 def _flag_dict(item: RescreenItem) -> dict:
-    return {"id": item.id, "run": item.run_id, "case_id": item.case_id, "title": item.case.title,
+    return {"id": item.id, "run": item.run_id, "case_id": item.case_id, "title": item.title, "path": item.path,
             "status": item.status, "status_label": ITEM_LABELS[item.status], "new": item.new_count,
             "findings": list(item.new_findings or []), "notes": list(item.notes or []),
             "error_code": item.error_code,

@@ -15,6 +15,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from screening.review import accounts
 from screening.review.config import ReviewConfig
@@ -52,6 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("rescreen", help="档案复查：按现行规则重新审查已审发的文件，报告新发现")
     p.add_argument("--unit", help="要复查的单位（新建复查时必填）")
+    p.add_argument("--folder", metavar="DIR",
+                   help="复查不在本系统中的已公开档案（文件夹中的每个文件，如网站导出的附件）；与 --unit 一同使用")
     p.add_argument("--resume", type=int, metavar="RUN", help="继续一次中断的复查")
     p.add_argument("--status", type=int, metavar="RUN", help="只显示一次复查的进度")
     p.add_argument("--queue", action="store_true",
@@ -199,6 +202,13 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
             return 0
         if args.resume is not None:
             run_id = args.resume
+        elif args.unit and args.folder:
+            from screening.cli import iter_paths
+
+            if not Path(args.folder).is_dir():
+                return _fail(f"文件夹不存在：{args.folder}")
+            run_id = rescreen.start_folder(st.service, iter_paths([args.folder]), folder=args.folder,
+                                           unit=args.unit)
         elif args.unit:
             run_id = rescreen.start(st.service, unit=args.unit, reason="rules")
         else:
@@ -237,10 +247,11 @@ def _print_flags(flags: list[dict]) -> None:
     from screening.types import Category, Severity
 
     for f in flags:
+        what = f"文件 {f['path']}" if f["case_id"] is None else f"案件 {f['case_id']}《{f['title']}》"
         if f["status"] == "failed":
-            print(f"案件 {f['case_id']}《{f['title']}》：无法重新读取，请人工核查")
+            print(f"{what}：无法读取（{f['error_code']}），请人工核查")
             continue
-        print(f"案件 {f['case_id']}《{f['title']}》：新发现 {f['new']} 项")
+        print(f"{what}：{'发现' if f['case_id'] is None else '新发现'} {f['new']} 项")
         for x in f["findings"]:
             print(f"  [{SEVERITY[Severity(x['severity'])]}] {CATEGORY[Category(x['category'])]}：{x['message']}")
 

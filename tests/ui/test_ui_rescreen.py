@@ -65,3 +65,16 @@ def test_the_officer_starts_a_rescreen_by_hand_and_others_cannot(as_user, svc, p
         assert as_user(who).post("/officer/rescreen", {}).status_code == 403
         assert as_user(who).get("/officer/rescreen").status_code == 403
     assert rescreen.overview(svc, people["feng"]) == {"runs": [], "flags": []}   # the other unit
+
+
+def test_an_archive_files_flag_shows_its_path_not_a_case(as_user, svc, people, tmp_path):
+    """A file of an external archive (`screening rescreen --folder`) has no case to link to: the
+    officer's page names the file and its path."""
+    folder = tmp_path / "网站导出"
+    folder.mkdir()
+    (folder / "名单.txt").write_text("王建国，身份证号11010519491231002X。\n", encoding="utf-8")
+    run_id = rescreen.start_folder(svc, [folder / "名单.txt"], folder=str(folder), actor_id=people["sun"])
+    rescreen.run_all(svc, run_id)
+    page = as_user("sun").get("/officer/rescreen").get_data(as_text=True)
+    assert "名单.txt" in page and f"已公开档案：{(folder / '名单.txt').resolve()}" in page
+    assert "已公开档案复查" in page
