@@ -2,20 +2,22 @@
 comments, scripts, properties) that recurs on most pages of one site is the site's, not the
 page's — reported once per batch, on the first page that has it, and noted on the others.
 
-Pure: reports in, reports out. A page's site is its canonical host, or the shape of the path to
+Pure: reports in, reports out (`once_per_site` also serves the archive re-screen's stored findings). A page's site is its canonical host, or the shape of the path to
 its article when it names none (Report.site, set by the html extractor).
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from screening.types import REGION_CHROME, Finding, PartKind, Report
 
 MIN_PAGES = 3          # fewer pages of a site say nothing about its template
 SHARE = 0.5            # a fragment on more than this share of a site's pages is its template
 _FRAME_PARTS = (PartKind.HEADER, PartKind.FOOTER, PartKind.HIDDEN, PartKind.METADATA)
+F = TypeVar("F")
 
 
 def templated(f: Finding) -> bool:
@@ -23,22 +25,46 @@ def templated(f: Finding) -> bool:
     return f.location.region == REGION_CHROME or f.location.part in _FRAME_PARTS
 
 
-def site_templates(pages: Sequence[tuple[str, Collection[str]]], min_pages: int = MIN_PAGES,
-                   share: float = SHARE) -> list[tuple[list[int], dict[str, int]]]:
-    """Pages as (site, keys of their frame findings); per site with enough pages, its page indexes
-    in order and the keys recurring on more than `share` of them, with the number of pages."""
+@dataclass(frozen=True, slots=True)
+class Page(Generic[F]):
+    """One page of a batch or run, as the template step sees it: its site, the name by which other
+    pages refer to it, and its findings (of any shape: a Finding, a stored summary)."""
+
+    site: str
+    name: str
+    findings: Sequence[F]
+
+
+def once_per_site(pages: Sequence[Page[F]], key: Callable[[F], str | None], mark: Callable[[F, int], F],
+                  min_pages: int = MIN_PAGES, share: float = SHARE) -> dict[int, tuple[list[F], str | None]]:
+    """For each page of a site whose template recurs: its index → (the findings it keeps, the note
+    naming the pages where the rest was reported, or None). `key` is a frame finding's fingerprint
+    (None for any other finding); `mark(f, pages)` is the finding as its first page reports it."""
+    keys = [{k for f in page.findings if (k := key(f)) is not None} for page in pages]
     by_site: dict[str, list[int]] = defaultdict(list)
-    for i, (site, _) in enumerate(pages):
-        if site:
-            by_site[site].append(i)
-    out = []
+    for i, page in enumerate(pages):
+        if page.site:
+            by_site[page.site].append(i)
+    out: dict[int, tuple[list[F], str | None]] = {}
     for indexes in by_site.values():
         if len(indexes) < min_pages:
             continue
-        counts = Counter(key for i in indexes for key in set(pages[i][1]))
-        recurring = {key: n for key, n in counts.items() if n > share * len(indexes)}
-        if recurring:
-            out.append((indexes, recurring))
+        counts = Counter(k for i in indexes for k in keys[i])
+        recurring = {k: n for k, n in counts.items() if n > share * len(indexes)}
+        if not recurring:
+            continue
+        first: dict[str, int] = {}
+        for i in indexes:
+            kept, origins = [], []
+            for f in pages[i].findings:
+                k = key(f)
+                if k not in recurring:
+                    kept.append(f)
+                elif first.setdefault(k, i) == i:
+                    kept.append(mark(f, recurring[k]))
+                else:
+                    origins.append(pages[first[k]].name)
+            out[i] = (kept, _reported_elsewhere(len(origins), origins) if origins else None)
     return out
 
 
@@ -47,33 +73,16 @@ def reported_once(message: str, pages: int) -> str:
     return f"{message}（网站模板：本批同一网站 {pages} 个页面中都有，只在此报告一次）"
 
 
-def reported_elsewhere(count: int, names: Sequence[str]) -> str:
+def _reported_elsewhere(count: int, names: Sequence[str]) -> str:
     """The note of a page whose template findings were reported on other pages."""
     return f"本页另有 {count} 项网站模板中的发现，已在《{'》《'.join(dict.fromkeys(names))}》中报告，此处不再重复"
 
 
 def report_template_once(reports: Sequence[Report], min_pages: int = MIN_PAGES, share: float = SHARE) -> list[Report]:
-    pages = [(r.site if r.error is None else "", {f.fingerprint() for f in r.findings if templated(f)})
-             for r in reports]
+    pages = [Page(r.site if r.error is None else "", r.document.name, r.findings) for r in reports]
+    changed = once_per_site(pages, lambda f: f.fingerprint() if templated(f) else None,
+                            lambda f, n: replace(f, message=reported_once(f.message, n)), min_pages, share)
     out = list(reports)
-    for indexes, recurring in site_templates(pages, min_pages, share):
-        _collapse(out, indexes, recurring)
+    for i, (kept, note) in changed.items():
+        out[i] = replace(reports[i], findings=tuple(kept), notes=reports[i].notes + ((note,) if note else ()))
     return out
-
-
-def _collapse(out: list[Report], pages: list[int], recurring: dict[str, int]) -> None:
-    first: dict[str, int] = {}
-    for i in pages:
-        report, kept, origins = out[i], [], []
-        for f in report.findings:
-            key = f.fingerprint() if templated(f) else None
-            if key not in recurring:
-                kept.append(f)
-            elif first.setdefault(key, i) == i:
-                kept.append(replace(f, message=reported_once(f.message, recurring[key])))
-            else:
-                origins.append(out[first[key]].document.name)
-        notes = report.notes
-        if origins:
-            notes += (reported_elsewhere(len(origins), origins),)
-        out[i] = replace(report, findings=tuple(kept), notes=notes)

@@ -26,7 +26,7 @@ from screening.review.enums import Role, Stage
 from screening.review.errors import Forbidden, Invalid, NotFound, ReviewError
 from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime, Version
 from screening.review.tx import transaction
-from screening.template import reported_elsewhere, reported_once, site_templates, templated
+from screening.template import Page, once_per_site, reported_once, templated
 
 REASONS = {"manual": "保密办发起复查", "lexicon": "自定义词库变更后自动复查", "rules": "审查规则更新后复查",
            "archive": "已公开档案复查"}
@@ -276,22 +276,14 @@ def _template_once(s: Session, run_id: int) -> None:
     carry a note naming where it was reported, and are no longer flagged for it."""
     items = s.execute(sa.select(RescreenItem).where(RescreenItem.run_id == run_id, RescreenItem.status == DONE)
                       .order_by(RescreenItem.id)).scalars().all()
-    pages = [(i.site or "", {f["fingerprint"] for f in i.new_findings or () if f.get("templated")}) for i in items]
-    for indexes, recurring in site_templates(pages):
-        first: dict[str, int] = {}
-        for n in indexes:
-            item, kept, origins = items[n], [], []
-            for f in item.new_findings or ():
-                key = f["fingerprint"] if f.get("templated") else None
-                if key not in recurring:
-                    kept.append(f)
-                elif first.setdefault(key, n) == n:
-                    kept.append(f | {"message": reported_once(f["message"], recurring[key])})
-                else:
-                    origins.append(items[first[key]].title)
-            if origins:
-                item.notes = [*(item.notes or ()), reported_elsewhere(len(origins), origins)]
-            item.new_findings, item.new_count = kept, len(kept)
+    pages = [Page(i.site or "", i.title, list(i.new_findings or ())) for i in items]
+    changed = once_per_site(pages, lambda f: f["fingerprint"] if f.get("templated") else None,
+                            lambda f, n: f | {"message": reported_once(f["message"], n)})
+    for n, (kept, note) in changed.items():
+        item = items[n]
+        if note:
+            item.notes = [*(item.notes or ()), note]
+        item.new_findings, item.new_count = kept, len(kept)
 
 
 def run_all(service: Any, run_id: int, *, progress: Callable[[Progress], None] | None = None) -> Progress:
