@@ -28,12 +28,19 @@ _NOT_NAME_END = re.compile(
 _COMMON = 1000          # jieba frequency from which a two-character "name" is an ordinary word (全国, 高度)
 
 
+def word_frequency(word: str) -> int:
+    """jieba's dictionary frequency of `word` (0 when it is no word); the dictionary is loaded on
+    first use (its FREQ table is empty until then)."""
+    import jieba
+
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word) or 0
+
+
 def common_word(text: str) -> bool:
     """An ordinary word that merely starts with a surname (全国, 高度, 方案): jieba's dictionary
     frequency, which no private name reaches."""
-    import jieba
-
-    return (jieba.dt.FREQ.get(compact(text)) or 0) >= _COMMON
+    return word_frequency(compact(text)) >= _COMMON
 
 
 def compact(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from screening.names import OFFICIAL_NOTICE, person_name, surname_of
+from screening.names import OFFICIAL_NOTICE, person_name, surname_of, word_frequency
 from screening.validators import COMPOUND_SURNAMES
 from screening.name_context import AFTER, FOLLOW, ROLES
 from screening.normalize import NormalizedView
@@ -118,13 +118,11 @@ def _candidates(cut, sentence: str, given: dict[str, int]) -> Iterator[tuple[int
 def _may_start_name(word: str, flag: str) -> bool:
     """Can the tagger's word at a role word's end begin a name? Not a function word (和, 都, 来)
     and not a common word of its own (毕业) unless the tagger calls it a name or it is a surname."""
-    import jieba
-
     if flag.startswith("nr") or word in COMPOUND_SURNAMES:
         return True
     if flag in _FUNCTION_TAGS or len(word) >= 3:      # 任何一方, 安全意识: words, not names
         return False
-    return len(word) == 1 or (jieba.dt.FREQ.get(word) or 0) < _WELL_KNOWN
+    return len(word) == 1 or word_frequency(word) < _WELL_KNOWN
 
 
 def _after_role(sentence: str, start: int, words_at: dict[int, str], given: dict[str, int]) -> tuple[int, int] | None:
@@ -227,9 +225,7 @@ class ProseNameDetector:
     def _well_known(self, name: str) -> bool:
         """A common word or a famous person's name by jieba's word frequency (its dictionary tags
         every such word nr, so the tag cannot tell): not a private name."""
-        import jieba
-
-        return (jieba.dt.FREQ.get(name) or 0) >= _WELL_KNOWN
+        return word_frequency(name) >= _WELL_KNOWN
 
     @staticmethod
     def _in_office(sentence: str, start: int, end: int) -> bool:

@@ -192,3 +192,13 @@ def test_grid_less_columns_of_prose_are_no_table(engine):
                   "公示期为7天，如有异议请在公示期内向镇民政办反映。"]
     document = extract_bytes(table_pdf([["附件", "", ""]], before=paragraphs, grid=False), "说明.pdf")
     assert not [p for p in document.parts if p.kind is PartKind.TABLE]
+
+
+def test_common_words_are_known_in_a_fresh_process():
+    """The word check needs no earlier use of jieba (its dictionary is empty until loaded)."""
+    import subprocess
+    import sys
+
+    code = "from screening.names import common_word; print(common_word('全国'), common_word('王建国'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "False"], out.stderr
