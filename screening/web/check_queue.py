@@ -79,7 +79,8 @@ def screen_on_queue(paths: Sequence[Path], settings: Settings, redis_url: str,
     from rq.job import JobStatus
 
     from screening.pipeline import refused
-    from screening.web.jobs import JOB_TIMEOUT, QUEUE, RETRIES
+    from screening.web.jobs import QUEUE, RETRIES
+    from screening.web.settings import from_env
 
     box = sealer()
     settings = Settings(rules_dirs=tuple(p.resolve() for p in settings.rules_dirs),
@@ -93,7 +94,7 @@ def screen_on_queue(paths: Sequence[Path], settings: Settings, redis_url: str,
         raise QueueProblem(f"无法连接 Redis（{type(exc).__name__}）：请检查 --queue 的地址") from None
     try:
         queue = Queue(QUEUE, connection=redis)
-        timeout = int(os.environ.get("SCREENING_JOB_TIMEOUT") or JOB_TIMEOUT)
+        timeout = int(from_env()["JOB_TIMEOUT"])
         jobs = [queue.enqueue(screen_queued, str(p.resolve()), settings, job_timeout=timeout,
                               result_ttl=RESULT_TTL, failure_ttl=RESULT_TTL, retry=Retry(max=RETRIES),
                               meta={"kind": "check"})
