@@ -168,7 +168,7 @@ def _actor(session: Session, by: int | None) -> User | None:
     return actor
 
 
-def _admin_of(session: Session, by: int | None, unit_id: int) -> User | None:
+def admin_of(session: Session, by: int | None, unit_id: int) -> User | None:
     """The administrator acting on an account of `unit_id`: refused unless it is their unit or they
     administer the whole deployment."""
     actor = _actor(session, by)
@@ -254,7 +254,7 @@ def set_password(db: Database, name: str, password: str, *, now: datetime | None
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
         own = by is not None and by == user.id
-        actor = user if own else _admin_of(tx.session, by, user.unit_id)
+        actor = user if own else admin_of(tx.session, by, user.unit_id)
         user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
         revoked = _revoke_access(tx.session, user, tx.now, tokens=not own)
         _record(tx, "user.password" if own else "user.password_reset", actor, user=name,
@@ -265,7 +265,7 @@ def set_active(db: Database, name: str, active: bool, *, now: datetime | None = 
                by: int | None = None) -> None:
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
-        actor = _admin_of(tx.session, by, user.unit_id)
+        actor = admin_of(tx.session, by, user.unit_id)
         if actor is not None and actor.id == user.id and not active:
             raise Invalid("self", "不能停用自己的账号")
         user.active = active
@@ -292,13 +292,13 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
     with transaction(db, now or utcnow()) as tx:
         s = tx.session
         user = find_user(s, name)
-        actor = _admin_of(s, by, user.unit_id)
+        actor = admin_of(s, by, user.unit_id)
         unit_row = user.unit if unit is None else s.execute(
             sa.select(Unit).where(Unit.name == unit.strip())).scalar_one_or_none()
         if unit_row is None:
             raise NotFound("no_such_unit", f"单位“{unit}”不存在（请先在“单位与部门”中添加）")
         if unit_row.id != user.unit_id:
-            _admin_of(s, by, unit_row.id)          # moving someone needs the right over both units
+            admin_of(s, by, unit_row.id)          # moving someone needs the right over both units
         dept_row = None
         if department:
             dept_row = s.execute(sa.select(Department).where(
@@ -453,7 +453,7 @@ def revoke_token(db: Database, token_id: int, *, now: datetime | None = None, by
             raise NotFound("no_such_token", f"令牌 {token_id} 不存在")
         actor = _actor(tx.session, by)
         if actor is not None and actor.id != token.user_id:
-            _admin_of(tx.session, by, token.user.unit_id)
+            admin_of(tx.session, by, token.user.unit_id)
         if token.revoked_at is None:
             token.revoked_at = tx.now
             _record(tx, "token.revoke", actor, user=token.user.name, token_id=token.id)
@@ -506,7 +506,7 @@ def create_api_key(db: Database, name: str, scopes: str | Iterable[str], *, unit
         if actor is not None:
             if unit_row is None and not actor.deployment_admin:
                 raise Forbidden("deployment_admin_required", "只有管理全部单位的管理员可以创建全部署范围的密钥")
-            _admin_of(s, by, unit_row.id if unit_row is not None else actor.unit_id)
+            admin_of(s, by, unit_row.id if unit_row is not None else actor.unit_id)
         if s.execute(sa.select(ApiKey.id).where(ApiKey.name == name)).first():
             raise Invalid("key_exists", f"名为 {name} 的 API 密钥已存在（如需更换，请先吊销）")
         key = ApiKey(name=name, prefix=secret[:10], key_hash=secret_hash(secret),
@@ -529,7 +529,7 @@ def revoke_api_key(db: Database, name: str, *, now: datetime | None = None, by: 
         if actor is not None:
             if key.unit_id is None and not actor.deployment_admin:
                 raise Forbidden("deployment_admin_required", "只有管理全部单位的管理员可以吊销全部署范围的密钥")
-            _admin_of(tx.session, by, key.unit_id if key.unit_id is not None else actor.unit_id)
+            admin_of(tx.session, by, key.unit_id if key.unit_id is not None else actor.unit_id)
         key.revoked_at = tx.now
         key.name = f"{name}#revoked-{key.id}"
         _record(tx, "apikey.revoke", actor, name=name, key_id=key.id)

@@ -1,5 +1,6 @@
 """Administration commands (SPEC §2): `init`, `user add`, `token create`, `apikey create|revoke`,
-`audit verify`, plus `user list`, `token revoke`, `apikey list` and `deadlines refresh`.
+`audit verify`, plus `user list`, `token revoke`, `apikey list`, `deadlines refresh` and
+`unit secrecy-stage` (the optional fourth stage 保密审核).
 
 `register(subparsers)` adds them to the `screening` console script; every subcommand sets
 `func(args) -> int` (the exit status). `main(argv)` runs them on their own.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from screening.review import accounts, audit
+from screening.review import accounts, audit, units
 from screening.review.config import ReviewConfig
 from screening.review.db import Database, current_revision, head_revision, upgrade
 from screening.review.deadlines import CalendarError, WorkCalendar
@@ -53,6 +54,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--unit")
     p.add_argument("--department")
     p.set_defaults(func=cmd_user_set_role)
+
+    unit = subparsers.add_parser("unit", help="单位设置")
+    unit_commands = unit.add_subparsers(dest="unit_command", required=True, metavar="{secrecy-stage}")
+    p = unit_commands.add_parser("secrecy-stage",
+                                 help="开启或关闭保密审核环节（四级审核：部门负责人审核后由保密员审核；对此后新建的案件生效）")
+    p.add_argument("unit")
+    p.add_argument("state", choices=["on", "off"])
+    p.set_defaults(func=cmd_unit_secrecy_stage)
 
     token = subparsers.add_parser("token", help="个人令牌（代表本人签署，仅显示一次）")
     tokens = token.add_subparsers(dest="token_command", required=True, metavar="{create,revoke}")
@@ -157,6 +166,16 @@ def cmd_user_password(args: argparse.Namespace) -> int:
     def run(db: Database) -> int:
         accounts.set_password(db, args.name, password)
         print(f"已重设用户 {args.name} 的密码（登录失败次数和锁定已清除）")
+        return 0
+    return _with_db(run)
+
+
+def cmd_unit_secrecy_stage(args: argparse.Namespace) -> int:
+    def run(db: Database) -> int:
+        on = args.state == "on"
+        kept = units.set_secrecy_stage(db, args.unit, on)
+        print(f"{args.unit}：已{'开启' if on else '关闭'}保密审核环节，此后新建的案件为{'四' if on else '三'}级审核"
+              + (f"（办理中的 {kept} 件案件按原流程办理）" if kept else ""))
         return 0
     return _with_db(run)
 

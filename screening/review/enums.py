@@ -22,6 +22,7 @@ class Stage(StrEnum):
 
     DRAFT = "draft"
     HEAD_REVIEW = "head_review"
+    SECRECY_REVIEW = "secrecy_review"   # only where the unit has the fourth stage (SPEC §5)
     LEADER_REVIEW = "leader_review"
     APPROVED = "approved"
     RETURNED = "returned"
@@ -32,23 +33,36 @@ class Stage(StrEnum):
     @property
     def label(self) -> str:
         return {"draft": "承办人初审", "head_review": "承办部门负责人审核",
-                "leader_review": "单位负责人审发", "approved": "已审发",
+                "secrecy_review": "保密审核", "leader_review": "单位负责人审发", "approved": "已审发",
                 "returned": "已退回承办人", "withdrawn": "已撤回",
                 "escalated": "已报请确定（等待答复）",
                 "quarantined": "已隔离（含密级标志）"}[self.value]
 
 
 class SignStage(StrEnum):
-    """A sign-off stage (SPEC §5): 承办人初审 → 承办部门负责人审核 → 单位负责人审发."""
+    """A sign-off stage (SPEC §5), in the order they are signed: 承办人初审 → 承办部门负责人审核 →
+    (保密审核, where the unit has switched the fourth stage on) → 单位负责人审发."""
 
     DRAFTER = "drafter"
     HEAD = "head"
+    SECRECY = "secrecy"
     LEADER = "leader"
 
     @property
     def label(self) -> str:
-        return {"drafter": "承办人初审", "head": "承办部门负责人审核",
+        return {"drafter": "承办人初审", "head": "承办部门负责人审核", "secrecy": "保密审核",
                 "leader": "单位负责人审发"}[self.value]
+
+    @property
+    def signer(self) -> str:
+        """Who signs it, as the sheet and the clearance name them."""
+        return {"drafter": "承办人", "head": "部门负责人", "secrecy": "保密员",
+                "leader": "单位负责人"}[self.value]
+
+
+def sign_stages(secrecy: bool) -> tuple[SignStage, ...]:
+    """The stages a case passes, in order: three, or four where the unit has 保密审核 switched on."""
+    return tuple(s for s in SignStage if secrecy or s is not SignStage.SECRECY)
 
 
 class Decision(StrEnum):

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from screening.review.enums import (Carrier, Channel, Decision, DispositionAction, OpinionKind,
-                                    PublicAttribute, Role, SignStage, Stage)
+                                    PublicAttribute, Role, SignStage, Stage,
+                                    sign_stages)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -104,6 +105,8 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the fourth sign-off stage 保密审核 (SPEC §5), off by default; a case keeps the value it was opened with
+    secrecy_stage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class Department(Base):
@@ -199,6 +202,7 @@ class Case(Base):
     stage: Mapped[Stage] = mapped_column(StrEnumType(Stage), index=True)
     stage_before_escalation: Mapped[Stage | None] = mapped_column(StrEnumType(Stage))
     round: Mapped[int] = mapped_column(default=0)              # review rounds started (submits)
+    secrecy_stage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # 保密审核 on
     approved_version: Mapped[int | None] = mapped_column()     # number of the version approved
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # 公开属性: the drafter's proposal, and what the findings suggest
@@ -232,6 +236,10 @@ class Case(Base):
     @property
     def current(self) -> Version:
         return self.versions[-1]
+
+    @property
+    def sign_stages(self) -> tuple[SignStage, ...]:
+        return sign_stages(self.secrecy_stage)
 
 
 class Version(Base):

@@ -128,12 +128,14 @@ class ReviewService:
             case = Case(unit_id=user.unit_id, department_id=dept.id, created_by_id=user.id,
                         title=title, doc_number=(doc_number or "").strip() or None, channel=channel,
                         carrier=carrier, stage=Stage.DRAFT, formed_on=formed_on or views.china_date(now),
-                        planned_on=planned_on, created_at=now, updated_at=now)
+                        planned_on=planned_on, secrecy_stage=user.unit.secrecy_stage,
+                        created_at=now, updated_at=now)
             s.add(case)
             s.flush()
             tx.record("case.open", user, case.id, title=title, doc_number=case.doc_number,
                       department=dept.name, channel=str(channel), carrier=str(carrier),
-                      formed_on=case.formed_on.isoformat(), planned_on=views.iso(planned_on))
+                      formed_on=case.formed_on.isoformat(), planned_on=views.iso(planned_on),
+                      stages=[str(stage) for stage in case.sign_stages])
             return self._upload(tx, case, user, data, filename, report)
 
     def add_version(self, actor_id: int, case_id: int, *, data: bytes, filename: str) -> Upload:
@@ -567,9 +569,13 @@ class ReviewService:
         if event is Event.SUBMIT:
             tx.notify(views.people(s, case, Role.HEAD), case.id, "todo",
                       f"《{case.title}》已由{user.label}提交，待您审核")
-        elif event is Event.HEAD_APPROVE:
+        elif event is Event.HEAD_APPROVE and case.secrecy_stage:
+            tx.notify(views.people(s, case, Role.SECRECY_OFFICER), case.id, "todo",
+                      f"《{case.title}》已由{user.label}审核同意，待您保密审核")
+        elif event in (Event.HEAD_APPROVE, Event.SECRECY_APPROVE):
+            done = "保密审核" if event is Event.SECRECY_APPROVE else "审核"
             tx.notify(views.people(s, case, Role.LEADER), case.id, "todo",
-                      f"《{case.title}》已由{user.label}审核同意，待您审发")
+                      f"《{case.title}》已由{user.label}{done}同意，待您审发")
         elif event is Event.LEADER_APPROVE:
             tx.notify([case.created_by], case.id, "approved",
                       f"《{case.title}》第 {case.current.number} 版已由{user.label}审发，可以按审定的文件公开")
@@ -627,7 +633,8 @@ class ReviewService:
         then the stage (409), then the person (403)."""
         if user.unit_id != case.unit_id and not views.can_view(user, case):
             raise self._missing(case.id)
-        target = transition(case.stage, event, before_escalation=case.stage_before_escalation)
+        target = transition(case.stage, event, before_escalation=case.stage_before_escalation,
+                            secrecy=case.secrecy_stage)
         authorize(event, actor_of(user), facts_of(case))
         return target
 

@@ -31,7 +31,8 @@ def closed_incidents() -> sa.Select:
                                                AuditEvent.case_id.is_not(None))
 
 CHINA = timezone(timedelta(hours=8), "CST")
-OPEN_STAGES = (Stage.DRAFT, Stage.RETURNED, Stage.HEAD_REVIEW, Stage.LEADER_REVIEW, Stage.ESCALATED)
+OPEN_STAGES = (Stage.DRAFT, Stage.RETURNED, Stage.HEAD_REVIEW, Stage.SECRECY_REVIEW, Stage.LEADER_REVIEW,
+               Stage.ESCALATED)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -145,6 +146,7 @@ def case_dict(session: Session, case: Case, today: date) -> dict:
         "drafter": {"id": case.created_by.id, "name": case.created_by.name,
                     "display_name": case.created_by.label},
         "stage": str(case.stage), "stage_label": case.stage.label, "round": case.round,
+        "sign_stages": [str(stage) for stage in case.sign_stages],
         "version": current.number, "approved_version": case.approved_version,
         "approved_at": iso(case.approved_at),
         "versions": [version_dict(v) for v in case.versions],
@@ -204,9 +206,11 @@ def todo(session: Session, user: User, today: date) -> list[dict]:
         q = q.where(Case.unit_id == user.unit_id, Case.stage == Stage.LEADER_REVIEW)
         action = {Stage.LEADER_REVIEW: "审发（同意或退回）"}
     elif user.role is Role.SECRECY_OFFICER:
-        q = q.where(Case.unit_id == user.unit_id, Case.stage.in_([Stage.ESCALATED, Stage.QUARANTINED]),
+        q = q.where(Case.unit_id == user.unit_id,
+                    Case.stage.in_([Stage.SECRECY_REVIEW, Stage.ESCALATED, Stage.QUARANTINED]),
                     Case.id.not_in(closed_incidents()))
-        action = {Stage.ESCALATED: "登记报请确定的答复", Stage.QUARANTINED: "按泄密事件处置涉密文件"}
+        action = {Stage.SECRECY_REVIEW: "保密审核（同意或退回）", Stage.ESCALATED: "登记报请确定的答复",
+                  Stage.QUARANTINED: "按泄密事件处置涉密文件"}
     else:
         return []
     cases = session.execute(q.order_by(Case.due_date.is_(None), Case.due_date, Case.id)).scalars()
@@ -271,7 +275,8 @@ def approved_in_month(session: Session, unit: str, month: str) -> list[dict]:
             "title": case.title, "channel": case.channel, "public_attribute": attribute,
             "outcome": outcome, "doc_number": case.doc_number or "",
             "drafter": signed.get(SignStage.DRAFTER, ""), "head": signed.get(SignStage.HEAD, ""),
-            "leader": signed.get(SignStage.LEADER, ""), "department": case.department.name,
+            "leader": signed.get(SignStage.LEADER, ""), "secrecy": signed.get(SignStage.SECRECY, ""),
+            "department": case.department.name,
             "case_id": case.id,
         })
     return rows
@@ -359,11 +364,13 @@ def _clear_one(session: Session, v: Version) -> Clearance:
         return no("案件已报请有关主管部门或保密行政管理部门确定，尚无结论，不得公开")
     if case.stage is Stage.QUARANTINED:
         return no("案件已隔离，不得公开")
+    stages = case.sign_stages
+    levels = "四级" if len(stages) == 4 else "三级"
     if case.stage is not Stage.APPROVED or case.approved_version != v.number:
-        return no(f"尚未完成承办人初审、部门负责人审核、单位负责人审发三级审核（当前：{case.stage.label}）")
+        return no(f"尚未完成{'、'.join(s.label for s in stages)}{levels}审核（当前：{case.stage.label}）")
     signed = {s.stage: s for s in case.signoffs
               if s.round == case.round and s.decision is Decision.APPROVE and s.version_number == v.number}
-    if set(signed) != set(SignStage):
+    if set(signed) != set(stages):
         return no("审核记录不完整，不得公开")
     provisioner = single_hand(case, [sig.by for sig in signed.values()])
     if provisioner is not None:
@@ -375,8 +382,8 @@ def _clear_one(session: Session, v: Version) -> Clearance:
     leader = signed[SignStage.LEADER]
     when = leader.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
     return Clearance(True, case.id,
-                     f"第 {v.number} 版已于 {when} 完成三级审核（承办人 {signed[SignStage.DRAFTER].by.label}、"
-                     f"部门负责人 {signed[SignStage.HEAD].by.label}、单位负责人 {leader.by.label}），"
+                     f"第 {v.number} 版已于 {when} 完成{levels}审核（"
+                     + "、".join(f"{stage.signer} {signed[stage].by.label}" for stage in stages) + "），"
                      f"公开属性：{case.public_attribute}", v.number)
 
 

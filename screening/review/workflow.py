@@ -9,6 +9,12 @@ The service checks the stage first, then the person, then the case's content (un
       ▲                   │ head return                  │ leader return
       └──new version── returned ◀────────────────────────┘
     draft / returned / head_review / leader_review ──escalate──▶ escalated ──answer──▶ (where it was)
+
+Where the unit has the fourth stage switched on (the case keeps the unit's choice from its opening),
+the head's approve leads to secrecy_review, signed by the unit's secrecy officer (保密审核):
+
+    head_review ──head approve──▶ secrecy_review ──secrecy approve──▶ leader_review
+                                        │ secrecy return ──▶ returned
     any open stage or approved ──withdraw──▶ withdrawn;  an upload with a classification marking ──▶ quarantined
 """
 from __future__ import annotations
@@ -25,6 +31,8 @@ class Event(StrEnum):
     SUBMIT = "submit"                  # the drafter's approve: 承办人初审同意，提交审核
     HEAD_APPROVE = "head_approve"
     HEAD_RETURN = "head_return"
+    SECRECY_APPROVE = "secrecy_approve"
+    SECRECY_RETURN = "secrecy_return"
     LEADER_APPROVE = "leader_approve"
     LEADER_RETURN = "leader_return"
     NEW_VERSION = "new_version"
@@ -39,7 +47,8 @@ class Event(StrEnum):
     @property
     def label(self) -> str:
         return {"submit": "提交审核", "head_approve": "部门负责人审核通过",
-                "head_return": "部门负责人退回", "leader_approve": "单位负责人审发",
+                "head_return": "部门负责人退回", "secrecy_approve": "保密审核通过",
+                "secrecy_return": "保密审核退回", "leader_approve": "单位负责人审发",
                 "leader_return": "单位负责人退回", "new_version": "上传新版本", "withdraw": "撤回",
                 "escalate": "报请确定", "answer": "登记报请确定的答复", "quarantine": "隔离",
                 "dispose": "处置审查发现", "set_publicity": "确定公开属性",
@@ -49,13 +58,15 @@ class Event(StrEnum):
 RESUME = "resume"   # target of ANSWER: the stage the case was in before it was escalated
 
 _OPEN = (Stage.DRAFT, Stage.RETURNED)
-_REVIEW = (Stage.HEAD_REVIEW, Stage.LEADER_REVIEW)
+_REVIEW = (Stage.HEAD_REVIEW, Stage.SECRECY_REVIEW, Stage.LEADER_REVIEW)
 
 TRANSITIONS: dict[tuple[Stage, Event], Stage | str] = {
     (Stage.DRAFT, Event.SUBMIT): Stage.HEAD_REVIEW,
     (Stage.RETURNED, Event.SUBMIT): Stage.HEAD_REVIEW,
     (Stage.HEAD_REVIEW, Event.HEAD_APPROVE): Stage.LEADER_REVIEW,
     (Stage.HEAD_REVIEW, Event.HEAD_RETURN): Stage.RETURNED,
+    (Stage.SECRECY_REVIEW, Event.SECRECY_APPROVE): Stage.LEADER_REVIEW,
+    (Stage.SECRECY_REVIEW, Event.SECRECY_RETURN): Stage.RETURNED,
     (Stage.LEADER_REVIEW, Event.LEADER_APPROVE): Stage.APPROVED,
     (Stage.LEADER_REVIEW, Event.LEADER_RETURN): Stage.RETURNED,
     **{(s, Event.NEW_VERSION): Stage.DRAFT for s in (*_OPEN, Stage.APPROVED)},
@@ -69,6 +80,11 @@ TRANSITIONS: dict[tuple[Stage, Event], Stage | str] = {
     **{(s, Event.EDIT): s for s in _OPEN},
 }
 
+# With the fourth stage, these lead elsewhere.
+FOUR_STAGE: dict[tuple[Stage, Event], Stage] = {
+    (Stage.HEAD_REVIEW, Event.HEAD_APPROVE): Stage.SECRECY_REVIEW,
+}
+
 _WHY_NOT = {
     Stage.APPROVED: "案件已审发完毕",
     Stage.WITHDRAWN: "案件已撤回，不能再办理",
@@ -80,6 +96,8 @@ SIGN_EVENTS: dict[tuple[SignStage, Decision], Event] = {
     (SignStage.DRAFTER, Decision.APPROVE): Event.SUBMIT,
     (SignStage.HEAD, Decision.APPROVE): Event.HEAD_APPROVE,
     (SignStage.HEAD, Decision.RETURN): Event.HEAD_RETURN,
+    (SignStage.SECRECY, Decision.APPROVE): Event.SECRECY_APPROVE,
+    (SignStage.SECRECY, Decision.RETURN): Event.SECRECY_RETURN,
     (SignStage.LEADER, Decision.APPROVE): Event.LEADER_APPROVE,
     (SignStage.LEADER, Decision.RETURN): Event.LEADER_RETURN,
 }
@@ -113,9 +131,11 @@ def sign_event(stage: SignStage, decision: Decision) -> Event:
                       "承办人初审只能提交审核，不能退回；如不再公开，请撤回案件") from None
 
 
-def transition(stage: Stage, event: Event, *, before_escalation: Stage | None = None) -> Stage:
-    """The stage after `event`, or Conflict("wrong_stage") with the reason in Chinese."""
-    target = TRANSITIONS.get((stage, event))
+def transition(stage: Stage, event: Event, *, before_escalation: Stage | None = None,
+               secrecy: bool = False) -> Stage:
+    """The stage after `event`, or Conflict("wrong_stage") with the reason in Chinese. `secrecy`:
+    the case has the fourth stage (保密审核)."""
+    target = (FOUR_STAGE.get((stage, event)) if secrecy else None) or TRANSITIONS.get((stage, event))
     if target is None:
         why = _WHY_NOT.get(stage, f"案件当前处于「{stage.label}」阶段")
         raise Conflict("wrong_stage", f"不能{event.label}：{why}")
@@ -170,7 +190,10 @@ def authorize(event: Event, actor: Actor, case: CaseFacts) -> None:
 def _authorize_sign(stage: SignStage, actor: Actor, case: CaseFacts, same_unit: bool,
                     same_department: bool, is_drafter: bool) -> None:
     role = actor.role
-    if role is Role.SECRECY_OFFICER:
+    if stage is SignStage.SECRECY:
+        if not (role is Role.SECRECY_OFFICER and same_unit):
+            raise Forbidden("not_your_stage", "保密审核只能由本单位保密员签署")
+    elif role is Role.SECRECY_OFFICER:
         raise Forbidden("not_your_stage", "保密员可以审查和处置审查发现，但不能代替负责人签署审核环节")
     if stage is SignStage.DRAFTER and not is_drafter:
         raise Forbidden("not_your_stage", "承办人初审只能由本案承办人签署")
@@ -180,7 +203,7 @@ def _authorize_sign(stage: SignStage, actor: Actor, case: CaseFacts, same_unit: 
         raise Forbidden("not_your_stage", "单位负责人审发只能由本单位负责人签署")
     other = set(case.signed.get(actor.id, frozenset())) - {stage}
     if other or (is_drafter and stage is not SignStage.DRAFTER):
-        done = "、".join(s.label for s in sorted(other)) or SignStage.DRAFTER.label
+        done = "、".join(s.label for s in SignStage if s in other) or SignStage.DRAFTER.label
         raise Forbidden("segregation", f"同一人只能签署本案的一个环节：您已签署{done}")
 
 

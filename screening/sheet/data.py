@@ -28,7 +28,7 @@ from datetime import date, datetime
 from screening import labels
 from screening.review.basis import BASES, basis_for, citation
 from screening.review.enums import (Carrier, Channel, DispositionAction, OpinionKind, PublicAttribute,
-                                    SignStage)
+                                    SignStage, sign_stages)
 from screening.sheet.mask import DEFAULT_POLICY, MaskPolicy, mask_for_sheet
 from screening.types import (Category, Explanation, Finding, Location, PartKind, Report, Severity, Source,
                              Verdict)
@@ -42,6 +42,7 @@ HIDDEN_PARTS = frozenset((PartKind.COMMENT, PartKind.REVISION, PartKind.HIDDEN, 
 STAGE_HEADINGS = {
     SignStage.DRAFTER: "承办人初审意见",
     SignStage.HEAD: "承办部门负责人审核意见",
+    SignStage.SECRECY: "保密审核意见",
     SignStage.LEADER: "单位负责人审发意见",
 }
 
@@ -162,8 +163,9 @@ class StageSignoff:
         return STAGE_HEADINGS[self.stage]
 
 
-def blank_signoffs() -> tuple[StageSignoff, StageSignoff, StageSignoff]:
-    return tuple(StageSignoff(stage) for stage in SignStage)  # type: ignore[return-value]
+def blank_signoffs(secrecy: bool = False) -> tuple[StageSignoff, ...]:
+    """Blank blocks of the three stages, or four with 保密审核."""
+    return tuple(StageSignoff(stage) for stage in sign_stages(secrecy))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +203,8 @@ class SheetData:
         if not self.title.strip():
             raise ValueError("SheetData.title (信息名称) is required")
         stages = [s.stage for s in self.signoffs]
-        if stages != list(SignStage):
-            raise ValueError(f"SheetData.signoffs must be the three stages in order, got {stages}")
+        if tuple(stages) not in (sign_stages(False), sign_stages(True)):
+            raise ValueError(f"SheetData.signoffs must be the three (or four) stages in order, got {stages}")
 
     @classmethod
     def from_report(cls, report: Report, *, versions: Mapping[str, str] | EngineVersions,

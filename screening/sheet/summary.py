@@ -30,6 +30,7 @@ class SummaryRow:
     drafter: str = ""                         # 承办人（初审）
     head: str = ""                            # 承办部门负责人（审核）
     leader: str = ""                          # 单位负责人（审发）
+    secrecy: str = ""                         # 保密员（保密审核）, where the unit has the fourth stage: in 备注
     department: str = ""
     case_id: int | None = None
     note: str = ""
@@ -44,6 +45,8 @@ class SummaryRow:
 
     def cells(self, number: int) -> tuple[str, ...]:
         note = self.note or (f"审查编号 {self.case_id}" if self.case_id is not None else "")
+        if self.secrecy:
+            note = "；".join(filter(None, (f"保密审核：{self.secrecy}", note)))
         return (str(number), self.published_on.isoformat(), self.title, self.doc_number or "无", self.channel_label,
                 str(self.public_attribute), self.drafter, self.head, self.leader, self.outcome, note)
 

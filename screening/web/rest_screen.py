@@ -57,7 +57,7 @@ def screen():
 @bp.doc(parameters=[{"in": "query", "name": "sha256", "required": True, "description": "待发布文件的 SHA-256（64 位十六进制）",
                      "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
                      "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}])
-@responds(bp, 200, Clearance, "能否发布：仅对完成三级审核的那个确切文件版本为 true",
+@responds(bp, 200, Clearance, "能否发布：仅对完成全部审核环节（三级，开启保密审核的单位为四级）的那个确切文件版本为 true",
           errors=(400, 401, 403, 422, 429))
 @require_scope("clearance")
 def clearance():

@@ -128,6 +128,9 @@ class Case(Open):
     findings = fields.List(fields.Nested(CaseFinding), required=True)
     notes = fields.List(fields.String(), metadata={"description": "the current version's report notes"})
     signoffs = fields.List(fields.Nested(Signoff), required=True)
+    sign_stages = fields.List(_one_of(SignStage), metadata={
+        "description": "the stages this case passes, in order: drafter, head, leader — or, where the unit "
+                       "has switched on the fourth stage, drafter, head, secrecy (保密审核), leader"})
     public_attribute = fields.Dict(required=True)
     due_date = fields.String(required=True, **NULL, metadata={"format": "date"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from screening.review.enums import Carrier, Channel, Decision, DispositionAction, OpinionKind, PublicAttribute, SignStage
+from screening.review.enums import Carrier, Channel, Decision, DispositionAction, OpinionKind, PublicAttribute, SignStage, sign_stages
 from screening.sheet import EngineVersions, FileInfo, SheetData, SheetDisposition, SheetFinding, StageSignoff
 from screening.sheet.data import explain_stored
 from screening.types import Category, Location, PartKind, Severity, Source, Verdict
@@ -44,7 +44,8 @@ def _signoffs(case: dict) -> tuple[StageSignoff, ...]:
         if s.get("round") == case.get("round"):
             latest[SignStage(s["stage"])] = s
     out = []
-    for stage in SignStage:
+    for stage in case.get("sign_stages") or sign_stages(False):
+        stage = SignStage(stage)
         s = latest.get(stage)
         if s is None:
             out.append(StageSignoff(stage))

@@ -326,7 +326,7 @@ def test_monthly_summary_rows(svc, org, clock):
     assert rows[0] | {"channel": str(rows[0]["channel"]), "public_attribute": str(rows[0]["public_attribute"])} == {
         "published_on": date(2026, 11, 30), "title": "供暖通知", "channel": "website",
         "public_attribute": "主动公开", "outcome": "同意公开", "doc_number": "某政办〔2026〕1号",
-        "drafter": "ZHANG", "head": "LI", "leader": "WANG", "department": "政务公开科", "case_id": first}
+        "drafter": "ZHANG", "head": "LI", "leader": "WANG", "secrecy": "", "department": "政务公开科", "case_id": first}
     assert rows[1]["outcome"] == "区分处理后公开" and rows[1]["published_on"] == date(2026, 11, 23)
     assert [r["case_id"] for r in svc.monthly_summary("某市人民政府办公室", "2026-12")] == [december]
     assert svc.monthly_summary("某县人民政府办公室", "2026-11") == []

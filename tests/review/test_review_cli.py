@@ -183,3 +183,27 @@ def test_user_password_and_set_role(env, capsys, monkeypatch):
         db.dispose()
     status, _, err = run(["user", "password", "nobody", "--password-stdin"], capsys, "whatever-123\n", monkeypatch)
     assert status == 1 and "不存在" in err
+
+
+def test_unit_secrecy_stage_switch(env, capsys):
+    """`screening unit secrecy-stage UNIT on|off`: the fourth stage for the unit's new cases, audited."""
+    import sqlalchemy as sa
+
+    from screening.review.models import AuditEvent, Unit
+
+    assert run(["init"], capsys)[0] == 0
+    run(["user", "add", "li", "--role", "drafter", "--unit", "某市政府办公室", "--department", "综合科"], capsys)
+    status, out, _ = run(["unit", "secrecy-stage", "某市政府办公室", "on"], capsys)
+    assert status == 0 and "已开启保密审核环节" in out and "四级审核" in out
+    status, _, err = run(["unit", "secrecy-stage", "某市政府办公窒", "on"], capsys)
+    assert status == 1 and "不存在" in err
+    db = Database.from_url(env)
+    try:
+        with db.read() as s:
+            assert s.execute(sa.select(Unit.secrecy_stage).where(Unit.name == "某市政府办公室")).scalar_one()
+            payloads = s.execute(sa.select(AuditEvent.payload).where(AuditEvent.action == "unit.secrecy_stage")).scalars().all()
+        assert len(payloads) == 1 and '"via":"cli"' in payloads[0]
+    finally:
+        db.dispose()
+    status, out, _ = run(["unit", "secrecy-stage", "某市政府办公室", "off"], capsys)
+    assert status == 0 and "三级审核" in out

@@ -8,14 +8,16 @@ import pytest
 
 from screening.review.enums import Decision, Role, SignStage, Stage
 from screening.review.errors import Conflict, Forbidden, Invalid
-from screening.review.workflow import (RESUME, TRANSITIONS, Actor, CaseFacts, Event, allowed_events,
-                                       authorize, sign_event, transition)
+from screening.review.workflow import (FOUR_STAGE, RESUME, TRANSITIONS, Actor, CaseFacts, Event,
+                                       allowed_events, authorize, sign_event, transition)
 
 ALLOWED = [
     (Stage.DRAFT, Event.SUBMIT, Stage.HEAD_REVIEW),
     (Stage.RETURNED, Event.SUBMIT, Stage.HEAD_REVIEW),
     (Stage.HEAD_REVIEW, Event.HEAD_APPROVE, Stage.LEADER_REVIEW),
     (Stage.HEAD_REVIEW, Event.HEAD_RETURN, Stage.RETURNED),
+    (Stage.SECRECY_REVIEW, Event.SECRECY_APPROVE, Stage.LEADER_REVIEW),
+    (Stage.SECRECY_REVIEW, Event.SECRECY_RETURN, Stage.RETURNED),
     (Stage.LEADER_REVIEW, Event.LEADER_APPROVE, Stage.APPROVED),
     (Stage.LEADER_REVIEW, Event.LEADER_RETURN, Stage.RETURNED),
     (Stage.DRAFT, Event.NEW_VERSION, Stage.DRAFT),
@@ -27,16 +29,18 @@ ALLOWED = [
     (Stage.DRAFT, Event.WITHDRAW, Stage.WITHDRAWN),
     (Stage.RETURNED, Event.WITHDRAW, Stage.WITHDRAWN),
     (Stage.HEAD_REVIEW, Event.WITHDRAW, Stage.WITHDRAWN),
+    (Stage.SECRECY_REVIEW, Event.WITHDRAW, Stage.WITHDRAWN),
     (Stage.LEADER_REVIEW, Event.WITHDRAW, Stage.WITHDRAWN),
     (Stage.APPROVED, Event.WITHDRAW, Stage.WITHDRAWN),
     (Stage.ESCALATED, Event.WITHDRAW, Stage.WITHDRAWN),
     (Stage.DRAFT, Event.ESCALATE, Stage.ESCALATED),
     (Stage.RETURNED, Event.ESCALATE, Stage.ESCALATED),
     (Stage.HEAD_REVIEW, Event.ESCALATE, Stage.ESCALATED),
+    (Stage.SECRECY_REVIEW, Event.ESCALATE, Stage.ESCALATED),
     (Stage.LEADER_REVIEW, Event.ESCALATE, Stage.ESCALATED),
     (Stage.ESCALATED, Event.ANSWER, RESUME),
     *[(s, Event.DISPOSE, s) for s in (Stage.DRAFT, Stage.RETURNED, Stage.HEAD_REVIEW,
-                                      Stage.LEADER_REVIEW, Stage.ESCALATED)],
+                                      Stage.SECRECY_REVIEW, Stage.LEADER_REVIEW, Stage.ESCALATED)],
     (Stage.DRAFT, Event.SET_PUBLICITY, Stage.DRAFT),
     (Stage.RETURNED, Event.SET_PUBLICITY, Stage.RETURNED),
     (Stage.DRAFT, Event.EDIT, Stage.DRAFT),
@@ -64,6 +68,21 @@ def test_illegal_transition_is_refused_with_409_and_a_reason(stage, event):
     assert refused.value.message.startswith("不能")
 
 
+def test_the_fourth_stage_sits_between_head_and_leader():
+    """保密审核 on: the head's approve leads to the secrecy officer, whose approve leads to the leader;
+    off (the default): the three-stage flow, and the secrecy stage is never reached."""
+    assert FOUR_STAGE == {(Stage.HEAD_REVIEW, Event.HEAD_APPROVE): Stage.SECRECY_REVIEW}
+    assert transition(Stage.HEAD_REVIEW, Event.HEAD_APPROVE, secrecy=True) is Stage.SECRECY_REVIEW
+    assert transition(Stage.HEAD_REVIEW, Event.HEAD_APPROVE) is Stage.LEADER_REVIEW
+    assert transition(Stage.SECRECY_REVIEW, Event.SECRECY_APPROVE, secrecy=True) is Stage.LEADER_REVIEW
+    with pytest.raises(Conflict):
+        transition(Stage.HEAD_REVIEW, Event.SECRECY_APPROVE, secrecy=True)
+    with pytest.raises(Conflict):
+        transition(Stage.LEADER_REVIEW, Event.SECRECY_APPROVE)
+    assert transition(Stage.ESCALATED, Event.ANSWER, before_escalation=Stage.SECRECY_REVIEW,
+                      secrecy=True) is Stage.SECRECY_REVIEW
+
+
 def test_answer_resumes_where_the_case_was():
     for before in (Stage.DRAFT, Stage.RETURNED, Stage.HEAD_REVIEW, Stage.LEADER_REVIEW):
         assert transition(Stage.ESCALATED, Event.ANSWER, before_escalation=before) is before
@@ -81,6 +100,8 @@ def test_terminal_stages_allow_almost_nothing():
     (SignStage.DRAFTER, Decision.APPROVE, Event.SUBMIT),
     (SignStage.HEAD, Decision.APPROVE, Event.HEAD_APPROVE),
     (SignStage.HEAD, Decision.RETURN, Event.HEAD_RETURN),
+    (SignStage.SECRECY, Decision.APPROVE, Event.SECRECY_APPROVE),
+    (SignStage.SECRECY, Decision.RETURN, Event.SECRECY_RETURN),
     (SignStage.LEADER, Decision.APPROVE, Event.LEADER_APPROVE),
     (SignStage.LEADER, Decision.RETURN, Event.LEADER_RETURN),
 ])
@@ -138,6 +159,17 @@ SIGN_RULES = [
     # one person, one stage: the head who became a leader cannot sign the leader stage too
     (Event.LEADER_APPROVE, PROMOTED, case(Stage.LEADER_REVIEW, {3: frozenset({SignStage.HEAD})}),
      "segregation"),
+    # 保密审核: the unit's secrecy officer only
+    (Event.SECRECY_APPROVE, OFFICER, case(Stage.SECRECY_REVIEW), None),
+    (Event.SECRECY_RETURN, OFFICER, case(Stage.SECRECY_REVIEW), None),
+    (Event.SECRECY_APPROVE, OFFICER_U2, case(Stage.SECRECY_REVIEW), "not_your_stage"),
+    (Event.SECRECY_APPROVE, HEAD, case(Stage.SECRECY_REVIEW), "not_your_stage"),
+    (Event.SECRECY_APPROVE, LEADER, case(Stage.SECRECY_REVIEW), "not_your_stage"),
+    (Event.SECRECY_APPROVE, ADMIN, case(Stage.SECRECY_REVIEW), "not_your_stage"),
+    (Event.SECRECY_APPROVE, DRAFTER, case(Stage.SECRECY_REVIEW), "not_your_stage"),
+    # the head who became the secrecy officer cannot sign 保密审核 of a case they approved as head
+    (Event.SECRECY_APPROVE, Actor(3, Role.SECRECY_OFFICER, 1, None),
+     case(Stage.SECRECY_REVIEW, {3: frozenset({SignStage.HEAD})}), "segregation"),
     # signing the same stage again in a later round is fine
     (Event.HEAD_APPROVE, HEAD, case(Stage.HEAD_REVIEW, {3: frozenset({SignStage.HEAD})}), None),
 ]
@@ -209,6 +241,13 @@ OTHER_RULES = [
     (Event.DISPOSE, OFFICER, case(Stage.DRAFT), True),
     (Event.DISPOSE, OFFICER, case(Stage.HEAD_REVIEW), True),
     (Event.DISPOSE, OFFICER, case(Stage.ESCALATED), True),
+    (Event.DISPOSE, OFFICER, case(Stage.SECRECY_REVIEW), True),
+    (Event.DISPOSE, HEAD, case(Stage.SECRECY_REVIEW), False),
+    (Event.DISPOSE, LEADER, case(Stage.SECRECY_REVIEW), False),
+    (Event.DISPOSE, DRAFTER, case(Stage.SECRECY_REVIEW), False),
+    (Event.ESCALATE, OFFICER, case(Stage.SECRECY_REVIEW), True),
+    (Event.ESCALATE, HEAD, case(Stage.SECRECY_REVIEW), False),
+    (Event.WITHDRAW, HEAD, case(Stage.SECRECY_REVIEW), True),
     (Event.DISPOSE, OFFICER_U2, case(Stage.DRAFT), False),
     (Event.DISPOSE, ADMIN, case(Stage.DRAFT), False),
 ]

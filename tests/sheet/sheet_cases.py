@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from screening.review.enums import Carrier, Channel, DispositionAction, OpinionKind, PublicAttribute, SignStage
+from screening.review.enums import (Carrier, Channel, DispositionAction, OpinionKind, PublicAttribute,
+                                    sign_stages)
 from screening.sheet import EngineVersions, FileInfo, SheetData, SheetDisposition, SheetFinding, StageSignoff
 from screening.types import Category, Location, PartKind, Severity, Source, Verdict
 
@@ -36,7 +37,7 @@ def case_sheet(*, signed: int = 3, returned: bool = False) -> SheetData:
               ("王审发", datetime(2025, 3, 5, 1, 45, tzinfo=UTC))]
     reasons = ["个人信息已作区分处理，同意公开", "经审核，不涉及国家秘密和工作秘密", "同意发布"]
     signoffs = []
-    for i, stage in enumerate(SignStage):
+    for i, stage in enumerate(sign_stages(False)):
         if i < signed:
             signoffs.append(StageSignoff(stage, OpinionKind.AGREE, reasons[i], *people[i],
                                          returned=returned and i == signed - 1))

@@ -91,6 +91,23 @@ def test_three_signature_blocks_in_order_when_signed(doc):
         assert block[3] == ["签名", name, "日期时间", when]      # shown in Beijing time
 
 
+def test_four_signature_blocks_with_the_secrecy_stage():
+    """A unit with 保密审核: a fourth block between the head's and the leader's."""
+    from dataclasses import replace
+
+    from screening.review.enums import OpinionKind, SignStage
+    from screening.sheet import StageSignoff
+    from screening.sheet.data import blank_signoffs
+
+    data = case_sheet(signed=0)
+    signed = tuple(StageSignoff(s.stage, OpinionKind.AGREE, "经保密审核，同意公开", "孙保密员")
+                   if s.stage is SignStage.SECRECY else s for s in blank_signoffs(secrecy=True))
+    doc = Document(io.BytesIO(render_docx(replace(data, signoffs=signed))))
+    blocks = [[_cells(r) for r in t.rows] for t in doc.tables[3:]]
+    assert [b[0][0] for b in blocks] == ["承办人初审意见", "承办部门负责人审核意见", "保密审核意见", "单位负责人审发意见"]
+    assert blocks[2][3][:2] == ["签名", "孙保密员"] and blocks[3][3][:2] == ["签名", ""]
+
+
 def test_unsigned_blocks_are_blank_for_handwriting():
     doc = Document(io.BytesIO(render_docx(case_sheet(signed=1, returned=True))))
     first, head, leader = ([_cells(r) for r in t.rows] for t in doc.tables[3:])

@@ -180,12 +180,31 @@ def test_officer_of_another_unit_cannot_retire_a_term(app):
 
 
 @pytest.mark.parametrize("url", ["/admin/users", "/admin/units", "/admin/keys", "/admin/users/zhang/active",
-                                 "/admin/users/zhang/password", "/admin/users/zhang/role", "/admin/keys/1/revoke"])
+                                 "/admin/users/zhang/password", "/admin/users/zhang/role", "/admin/keys/1/revoke",
+                                 "/admin/units/1/secrecy-stage"])
 @pytest.mark.parametrize("who", ["zhang", "sun", "wang"])
 def test_admin_actions_need_the_admin(app, who, url):
     browser = client_for(app, who)
     browser.get("/profile")
     assert browser.post(url, {"active": "0", "password": "x" * 12, "name": "k", "unit": "u", "role": "leader"}).status_code == 403
+
+
+def test_an_admin_switches_the_secrecy_stage_of_their_own_unit_only(app, svc):
+    import sqlalchemy as sa
+
+    from screening.review.models import Unit
+
+    with svc.db.read() as s:
+        ids = dict(s.execute(sa.select(Unit.name, Unit.id)).all())
+        assert not any(s.execute(sa.select(Unit.secrecy_stage)).scalars())
+    root = client_for(app, "root")
+    root.get("/profile")
+    assert root.post(f"/admin/units/{ids['某县人民政府办公室']}/secrecy-stage", {"secrecy_stage": "on"}).status_code == 403
+    assert root.post(f"/admin/units/{ids['某市人民政府办公室']}/secrecy-stage", {"secrecy_stage": "on"}).status_code == 302
+    assert root.post("/admin/units/1/secrecy-stage", {"secrecy_stage": "on", "csrf_token": "forged"}).status_code == 400
+    with svc.db.read() as s:
+        assert dict(s.execute(sa.select(Unit.name, Unit.secrecy_stage)).all()) == {
+            "某市人民政府办公室": True, "某县人民政府办公室": False}
 
 
 @pytest.mark.parametrize("who", ["zhang", "li", "wang", "root", "feng"])
@@ -225,6 +244,7 @@ def test_every_ui_route_is_in_the_matrix(world):
         "/profile/password", "/profile/tokens", "/profile/tokens/<int:token_id>/revoke",  # own account only
         "/admin/users/<name>/active", "/admin/users/<name>/password", "/admin/keys/<int:key_id>/revoke",
         "/admin/users/<name>/role",          # test_admin_actions_need_the_admin
+        "/admin/units/<int:unit_id>/secrecy-stage",  # and test_an_admin_switches_the_secrecy_stage_…
         "/officer/accounts/<name>/confirm",  # test_only_the_units_officer_confirms_an_account
         "/selfcheck",
         "/officer/rescreen/items/<int:item_id>/acknowledge",  # test_ui_rescreen, by role and unit

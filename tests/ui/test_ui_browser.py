@@ -357,3 +357,72 @@ def test_a_phone_screen_shows_cards_and_findings_first(server, chromium, tmp_pat
     assert page.locator("table.list.cards tbody tr").first.evaluate("e => getComputedStyle(e).display") == "block"
     audit_page(page)
     drafter.close()
+
+
+def test_the_fourth_stage_on_and_off(server, chromium, tmp_path):
+    """The administrator switches 保密审核 on for the unit: a new case goes drafter → head → secrecy
+    officer → leader, the officer finds it in the to-do list and signs in the browser, the review
+    sheet has four opinion blocks; switched off again, the next case goes straight to the leader."""
+    notice = tmp_path / "植树通知.txt"
+    notice.write_text("关于开展义务植树活动的通知\n各科室：定于3月12日上午在城南公园开展义务植树活动，请按时参加。\n",
+                      encoding="utf-8")
+
+    def switch(label: str) -> None:
+        admin = Person(chromium, server, "root")
+        page = admin.go("/admin/units")
+        page.locator("tr", has_text="某市人民政府办公室").locator("button", has_text=label).click()
+        page.wait_for_selector(".flash.success")
+        assert ("已开启保密审核环节" if label == "开启保密审核" else "已关闭保密审核环节") in page.inner_text(".flash")
+        audit_page(page)
+        admin.close()
+
+    def open_and_pass_head(title: str) -> str:
+        drafter = Person(chromium, server, "zhang")
+        page = drafter.go("/selfcheck")
+        page.set_input_files("#file", str(notice))
+        page.fill("input[name=title]", title)
+        page.click("button[value=case]")
+        page.wait_for_url("**/cases/*")
+        path = page.url.split("#")[0].replace(server, "")
+        page.click("#sign button[value=approve]")
+        page.wait_for_selector("text=已提交承办部门负责人审核")
+        drafter.close()
+        head = Person(chromium, server, "li")
+        page = head.go(path)
+        page.fill("#sign textarea[name=opinion]", "同意")
+        page.click("#sign button[value=approve]")
+        page.wait_for_selector(".flash.success")
+        flashed = page.inner_text(".flash.success")
+        head.close()
+        return path, flashed
+
+    switch("开启保密审核")
+    path, flashed = open_and_pass_head("关于开展义务植树活动的通知")
+    assert "案件现处于：保密审核" in flashed
+
+    officer = Person(chromium, server, "sun")
+    page = officer.go("/todo")
+    row = page.locator("tr, li", has_text="关于开展义务植树活动的通知").first
+    assert "保密审核（同意或退回）" in row.inner_text()
+    page = officer.go(path)
+    assert page.inner_text("#sign h3") == "保密审核"
+    audit_page(page)
+    page.fill("#sign textarea[name=opinion]", "经保密审核，未发现涉密内容，同意公开")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=保密审核同意")
+    assert "单位负责人审发" in page.inner_text(".flash.success")
+    officer.close()
+
+    leader = Person(chromium, server, "wang")
+    page = leader.go(path)
+    page.fill("#sign textarea[name=opinion]", "同意公开")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=单位负责人审发同意")
+    page = leader.go(path + "/print")
+    sheet = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    assert "保密审核意见" in sheet and "孙保密员" in sheet and "经保密审核，未发现涉密内容" in sheet
+    leader.close()
+
+    switch("关闭保密审核")
+    path, flashed = open_and_pass_head("关于开展义务植树活动的补充通知")
+    assert "案件现处于：单位负责人审发" in flashed

@@ -238,3 +238,35 @@ def test_redacted_copy_becomes_the_next_version(client, org, case):
     assert not [f for f in body["report"]["findings"] if f["subtype"] == "id_card"]
     view = client.get(f"/api/v1/documents/{case['id']}", headers=org.auth("drafter")).get_json()
     assert [v["number"] for v in view["versions"]] == [1, 2]
+
+
+def test_the_fourth_stage_through_the_api(client, org, app):
+    """A unit with 保密审核 switched on: the secrecy officer signs stage `secrecy` between head and
+    leader; the case JSON names the four stages; clearance waits for all four."""
+    from screening.review import units
+    from screening.web.state import EXTENSION
+    from web_helpers import UNIT
+
+    units.set_secrecy_stage(app.extensions[EXTENSION].service.db, UNIT, True)
+    r = open_case(client, org.auth("drafter"), text=CLEAN)
+    assert r.status_code == 201, r.get_json()
+    cid = r.get_json()["id"]
+    assert sign(client, org, "drafter", cid, "drafter").status_code == 201
+    r = sign(client, org, "head", cid, "head")
+    assert r.status_code == 201 and r.get_json()["stage"] == "secrecy_review"
+    r = sign(client, org, "leader", cid, "leader")
+    assert r.status_code == 409 and error_of(r)["code"] == "wrong_stage"
+    r = sign(client, org, "leader", cid, "secrecy")
+    assert r.status_code == 403 and error_of(r)["code"] == "not_your_stage"
+    clear = client.get(f"/api/v1/clearance?sha256={sha256(CLEAN)}", headers=org.auth("key:clearance")).get_json()
+    assert clear["publishable"] is False
+    r = sign(client, org, "officer", cid, "secrecy", opinion="经保密审核，同意公开")
+    assert r.status_code == 201 and r.get_json()["stage"] == "leader_review"
+    assert r.get_json()["signoff"]["stage"] == "secrecy"
+    assert sign(client, org, "leader", cid, "leader", opinion="同意公开").status_code == 201
+    view = client.get(f"/api/v1/documents/{cid}", headers=org.auth("key:read")).get_json()
+    assert view["sign_stages"] == ["drafter", "head", "secrecy", "leader"]
+    assert [(s["stage"], s["by"]) for s in view["signoffs"]] == \
+        [("drafter", "zhang"), ("head", "li"), ("secrecy", "sun"), ("leader", "wang")]
+    clear = client.get(f"/api/v1/clearance?sha256={sha256(CLEAN)}", headers=org.auth("key:clearance")).get_json()
+    assert clear["publishable"] is True and "四级审核" in clear["reason"]

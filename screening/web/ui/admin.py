@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
 
-from screening.review import accounts
+from screening.review import accounts, units
 from screening.review.enums import SCOPES, Role
-from screening.review.errors import Forbidden, Invalid
+from screening.review.errors import Forbidden, Invalid, NotFound
 from screening.review.models import Department, Unit, User
 from screening.review.tx import transaction
 from screening.web.ui import bp
@@ -25,7 +25,7 @@ def _units() -> list[dict]:
         units = s.execute(q).scalars().all()
         depts = s.execute(sa.select(Department).order_by(Department.name)).scalars().all()
         counts = dict(s.execute(sa.select(User.unit_id, sa.func.count(User.id)).group_by(User.unit_id)).all())
-        return [{"id": u.id, "name": u.name, "users": counts.get(u.id, 0),
+        return [{"id": u.id, "name": u.name, "users": counts.get(u.id, 0), "secrecy_stage": u.secrecy_stage,
                  "departments": [d.name for d in depts if d.unit_id == u.id]} for u in units]
 
 
@@ -50,6 +50,23 @@ def admin_units_post():
         dept = accounts.ensure_department(tx.session, row, department, tx.now) if department else None
         tx.record("unit.add", actor, None, unit=row.name, department=dept.name if dept else None)
     flash(f"已添加：{unit}" + (f" / {department}" if department else ""), "success")
+    return redirect(url_for("ui.admin_units"))
+
+
+@bp.route("/admin/units/<int:unit_id>/secrecy-stage", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_unit_secrecy_stage(unit_id: int):
+    """Switch the fourth sign-off stage 保密审核 on or off for a unit (its cases opened from now on)."""
+    on = request.form.get("secrecy_stage") == "on"
+    with db().read() as s:
+        unit = s.get(Unit, unit_id)
+        name = unit.name if unit is not None else ""
+    if not name:
+        raise NotFound("no_such_unit", "单位不存在")
+    kept = units.set_secrecy_stage(db(), name, on, by=g.user.id)
+    state = "已开启保密审核环节：此后新建的案件经承办部门负责人审核后，须由本单位保密员保密审核，再报单位负责人审发" \
+        if on else "已关闭保密审核环节：此后新建的案件为三级审核"
+    flash(f"{name}{state}" + (f"（办理中的 {kept} 件案件按原流程办理）" if kept else ""), "success")
     return redirect(url_for("ui.admin_units"))
 
 

@@ -18,7 +18,7 @@ from screening.review.errors import Conflict, Invalid, NotFound, ReviewError
 from screening.review.models import Case, Department, Finding, User, Version
 from screening.review.service import actor_of, facts_of
 from screening.review.versions import clean_filename
-from screening.review.workflow import Event, authorize, transition
+from screening.review.workflow import SIGN_EVENTS, Event, authorize, transition
 from screening.sheet.data import explain_stored
 from screening.web.ui import bp, bulk
 from screening.web.ui.common import (back_url, db, display_names, login_required, roles, service, today)
@@ -98,7 +98,8 @@ def allowed_events(case: Case, user: User) -> set[Event]:
         if event is Event.QUARANTINE:
             continue
         try:
-            transition(case.stage, event, before_escalation=case.stage_before_escalation)
+            transition(case.stage, event, before_escalation=case.stage_before_escalation,
+                       secrecy=case.secrecy_stage)
             authorize(event, actor_of(user), facts_of(case))
         except ReviewError:
             continue
@@ -220,13 +221,9 @@ def current_findings_view(case_id: int) -> list[dict]:
 
 
 def _sign_stage(events: set[Event]) -> str | None:
-    if Event.SUBMIT in events:
-        return "drafter"
-    if Event.HEAD_APPROVE in events:
-        return "head"
-    if Event.LEADER_APPROVE in events:
-        return "leader"
-    return None
+    """The stage this person may sign now (its approve event is open to them), if any."""
+    return next((str(stage) for (stage, decision), event in SIGN_EVENTS.items()
+                 if decision is Decision.APPROVE and event in events), None)
 
 
 # -- actions -----------------------------------------------------------------------------------------

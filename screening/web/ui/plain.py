@@ -149,6 +149,9 @@ def event_text(action: str, payload: Mapping, table: Mapping[str, RuleInfo]) -> 
         return f"最迟公开日调整为 {p.get('new') or '无'}"
     if action == "case.close_incident":
         return "保密员关闭泄密事件" + (f"：{p['note']}" if p.get("note") else "")
+    if action == "unit.secrecy_stage":
+        return (f"{p.get('unit', '')}开启保密审核环节（此后新建的案件须经四级审核）" if p.get("secrecy_stage")
+                else f"{p.get('unit', '')}关闭保密审核环节（此后新建的案件为三级审核）")
     if action == "case.stage":
         try:
             return f"案件转入：{Stage(p.get('stage_after')).label}"

@@ -1,0 +1,37 @@
+"""A unit's review settings: the optional fourth sign-off stage 保密审核 (SPEC §5).
+
+Switched by an administrator of the unit (or of the deployment, or at the command line), audited.
+A case keeps the setting it was opened with, so a switch never changes the stages of a case already
+under way: it applies to the cases opened after it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from screening.review.accounts import admin_of, utcnow
+from screening.review.db import Database
+from screening.review.errors import NotFound
+from screening.review.models import Case, Unit
+from screening.review.tx import transaction
+from screening.review.views import OPEN_STAGES
+
+
+def set_secrecy_stage(db: Database, unit: str, on: bool, *, by: int | None = None,
+                      now: datetime | None = None) -> int:
+    """Switch 保密审核 on or off for `unit`; returns how many of its open cases keep their old stages."""
+    with transaction(db, now or utcnow()) as tx:
+        s = tx.session
+        row = s.execute(sa.select(Unit).where(Unit.name == unit.strip())).scalar_one_or_none()
+        if row is None:
+            raise NotFound("no_such_unit", f"单位“{unit}”不存在")
+        actor = admin_of(s, by, row.id)
+        open_cases = s.execute(sa.select(sa.func.count(Case.id)).where(
+            Case.unit_id == row.id, Case.stage.in_(OPEN_STAGES), Case.secrecy_stage.is_not(on))).scalar_one()
+        if row.secrecy_stage != on:
+            row.secrecy_stage = on
+            payload = {"unit": row.name, "secrecy_stage": on}
+            if actor is None:
+                payload["via"] = "cli"
+            tx.record("unit.secrecy_stage", actor, None, **payload)
+        return open_cases
