@@ -59,9 +59,8 @@ def archive_folder(raw: str, roots: Sequence[str]) -> ArchiveFolder:
     allowed = tuple(_real(root) for root in roots)
     path = _real(raw)
     if not _inside(path, allowed):
-        raise Invalid("folder_outside_roots",
-                        f"该文件夹不在允许复查的档案目录内（允许的目录：{'、'.join(roots)}）；"
-                        "符号链接按其指向的实际位置判断")
+        raise Invalid("folder_outside_roots", f"该文件夹不在允许复查的档案目录内（允许的目录：{'、'.join(roots)}）；"
+                                              "符号链接按其指向的实际位置判断")
     if not path.exists():
         raise Invalid("no_such_folder", f"文件夹不存在：{raw}")
     if not path.is_dir():
