@@ -12,7 +12,7 @@ reopens the matter through the ordinary workflow.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from screening.review import views
+from screening.review.archive_roots import ArchiveFolder, archive_folder
 from screening.review.enums import Role, Stage
 from screening.review.errors import Forbidden, Invalid, NotFound, ReviewError
 from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime, Version
@@ -142,8 +143,20 @@ def start_folder(service: Any, paths: Iterable[Path], *, folder: str, unit: str 
         for path in files:
             s.add(RescreenItem(run_id=run.id, path=path[:1000], status=PENDING, new_findings=[]))
         tx.record("rescreen.start", actor, None, run=run.id, unit=unit_row.name, reason="archive",
-                  versions=len(files), rules=run.rules_version)
+                  versions=len(files), rules=run.rules_version, folder=run.folder)
         return run.id
+
+
+def start_archive(service: Any, *, actor_id: int, folder: str, roots: Sequence[str]) -> tuple[int, ArchiveFolder]:
+    """A run over an archive folder named in the web UI by a secrecy officer (for the officer's
+    unit): only a folder whose real path lies below the configured `roots` (archive_roots.py)."""
+    with service.db.read() as s:
+        _officer(s, actor_id)
+    found = archive_folder(folder, roots)
+    if not found.files:
+        left_out = f"（{found.outside} 个指向档案目录以外的链接文件不予复查）" if found.outside else ""
+        raise Invalid("empty_folder", f"文件夹 {found.path} 下没有可复查的文件{left_out}")
+    return start_folder(service, found.files, folder=str(found.path), actor_id=actor_id), found
 
 
 def pending_items(service: Any, run_id: int) -> list[int]:

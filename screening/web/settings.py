@@ -18,6 +18,7 @@
 | `JOB_WORKERS`       | `SCREENING_JOB_WORKERS`      | 2 threads for the local job pool          |
 | `JOB_TTL`           | `SCREENING_JOB_TTL`          | 3600 s a finished job's result is kept    |
 | `JOB_TIMEOUT`       | `SCREENING_JOB_TIMEOUT`      | 900 s one RQ job may run; a job whose worker died is run again this + 60 s after it started |
+| `ARCHIVE_ROOTS`     | `SCREENING_ARCHIVE_ROOTS`    | none: archive re-screens only from the command line; else the folders (colon-separated absolute paths) below which the 档案复查 page may start one |
 | `WEBHOOK_ATTEMPTS`  | `SCREENING_WEBHOOK_ATTEMPTS` | 6 deliveries at most                      |
 | `WEBHOOK_BACKOFF`   | `SCREENING_WEBHOOK_BACKOFF`  | 5 s, doubled after each failed attempt    |
 | `WEBHOOK_TIMEOUT`   | `SCREENING_WEBHOOK_TIMEOUT`  | 10 s per delivery                         |
@@ -33,6 +34,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from screening.review.archive_roots import parse_roots
 from screening.review.config import sqlite_url
 
 MIB = 1024 * 1024
@@ -58,6 +60,7 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "JOB_WORKERS": ("SCREENING_JOB_WORKERS", int, 2),
     "JOB_TTL": ("SCREENING_JOB_TTL", int, 3600),
     "JOB_TIMEOUT": ("SCREENING_JOB_TIMEOUT", int, 900),
+    "ARCHIVE_ROOTS": ("SCREENING_ARCHIVE_ROOTS", parse_roots, ()),
     "WEBHOOK_ATTEMPTS": ("SCREENING_WEBHOOK_ATTEMPTS", int, 6),
     "WEBHOOK_BACKOFF": ("SCREENING_WEBHOOK_BACKOFF", float, 5.0),
     "WEBHOOK_TIMEOUT": ("SCREENING_WEBHOOK_TIMEOUT", float, 10.0),

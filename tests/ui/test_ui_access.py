@@ -161,6 +161,19 @@ def test_only_officers_change_the_lexicon(app, who):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("who", ["zhang", "li", "wang", "root"])
+def test_only_officers_start_an_archive_rescreen(app, svc, people, who, tmp_path):
+    from screening.review import rescreen
+
+    (tmp_path / "portal").mkdir()
+    (tmp_path / "portal" / "名单.txt").write_text("身份证号11010519491231002X\n", encoding="utf-8")
+    app.config["ARCHIVE_ROOTS"] = (str(tmp_path),)
+    browser = client_for(app, who)
+    browser.get("/profile")
+    assert browser.post("/officer/rescreen/archive", {"folder": str(tmp_path / "portal")}).status_code == 403
+    assert rescreen.overview(svc, people["sun"])["runs"] == []
+
+
 def test_officer_of_another_unit_cannot_retire_a_term(app):
     sun, feng = client_for(app, "sun"), client_for(app, "feng")
     sun.get("/profile")
@@ -248,6 +261,7 @@ def test_every_ui_route_is_in_the_matrix(world):
         "/officer/accounts/<name>/confirm",  # test_only_the_units_officer_confirms_an_account
         "/selfcheck",
         "/officer/rescreen/items/<int:item_id>/acknowledge",  # test_ui_rescreen, by role and unit
+        "/officer/rescreen/archive",         # test_only_officers_start_an_archive_rescreen
         "/cases/<int:case_id>/bulk",         # test_ui_bulk.test_others_cannot_bulk_dispose
         "/cases/<int:case_id>/incident",     # test_ui_state (officer only); the service refuses others
     }

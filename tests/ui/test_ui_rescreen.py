@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from conftest import open_case
 from test_ui_lexicon import GOOD
 
@@ -78,3 +80,66 @@ def test_an_archive_files_flag_shows_its_path_not_a_case(as_user, svc, people, t
     page = as_user("sun").get("/officer/rescreen").get_data(as_text=True)
     assert "名单.txt" in page and f"已公开档案：{(folder / '名单.txt').resolve()}" in page
     assert "已公开档案复查" in page
+
+
+# -- an archive folder on the server, started from the page (issue 15) -----------------------------
+
+def _archive(tmp_path):
+    """An archive root holding a portal export with an ID number, and a private folder beside it."""
+    root, private = tmp_path / "archive", tmp_path / "private"
+    (root / "网站导出").mkdir(parents=True)
+    private.mkdir()
+    (root / "网站导出" / "名单.txt").write_text("王建国，身份证号11010519491231002X。\n", encoding="utf-8")
+    (private / "工资表.txt").write_text("李四，身份证号11010519491231002X。\n", encoding="utf-8")
+    return root, private
+
+
+def test_the_officer_starts_an_archive_run_on_a_folder_inside_the_roots(app, as_user, svc, people, tmp_path):
+    root, _ = _archive(tmp_path)
+    app.config["ARCHIVE_ROOTS"] = (str(root),)
+    sun = as_user("sun")
+    page = sun.get("/officer/rescreen").get_data(as_text=True)
+    assert 'action="/officer/rescreen/archive"' in page and str(root) in page
+    done = sun.post("/officer/rescreen/archive", {"folder": str(root / "网站导出")},
+                    follow_redirects=True).get_data(as_text=True)
+    assert f"已发起已公开档案复查：{(root / '网站导出').resolve()} 下共 1 个文件" in done
+    view = _finished(svc, people["sun"])
+    assert view["runs"][0]["flagged"] == 1 and view["runs"][0]["reason"] == "已公开档案复查"
+    page = sun.get("/officer/rescreen").get_data(as_text=True)
+    assert f"已公开档案：{(root / '网站导出' / '名单.txt').resolve()}" in page
+    assert "11010519491231002X" not in page
+
+
+@pytest.mark.parametrize("how", ["outside", "dotdot", "symlink", "missing"])
+def test_a_folder_outside_the_roots_is_refused_on_the_page(app, as_user, svc, people, tmp_path, how):
+    root, private = _archive(tmp_path)
+    (root / "捷径").symlink_to(private, target_is_directory=True)
+    app.config["ARCHIVE_ROOTS"] = (str(root),)
+    folder = {"outside": str(private), "dotdot": f"{root}/网站导出/../../private", "symlink": f"{root}/捷径",
+              "missing": f"{root}/无此目录"}[how]
+    page = as_user("sun").post("/officer/rescreen/archive", {"folder": folder},
+                               follow_redirects=True).get_data(as_text=True)
+    wanted = "文件夹不存在" if how == "missing" else "该文件夹不在允许复查的档案目录内"
+    assert wanted in page and "已发起" not in page
+    assert rescreen.overview(svc, people["sun"])["runs"] == []
+
+
+def test_without_roots_the_page_says_how_to_configure_them(app, as_user, svc, people, tmp_path):
+    root, _ = _archive(tmp_path)
+    app.config["ARCHIVE_ROOTS"] = ()
+    sun = as_user("sun")
+    page = sun.get("/officer/rescreen").get_data(as_text=True)
+    assert "尚未配置允许复查的档案目录" in page and "SCREENING_ARCHIVE_ROOTS=" in page
+    assert 'action="/officer/rescreen/archive"' not in page
+    refused = sun.post("/officer/rescreen/archive", {"folder": str(root / "网站导出")})
+    assert refused.status_code == 403 and "未配置允许复查的档案目录" in refused.get_data(as_text=True)
+    assert rescreen.overview(svc, people["sun"])["runs"] == []
+
+
+def test_an_archive_run_needs_the_forms_token(app, as_user, svc, people, tmp_path):
+    root, _ = _archive(tmp_path)
+    app.config["ARCHIVE_ROOTS"] = (str(root),)
+    sun = as_user("sun")
+    response = sun.client.post("/officer/rescreen/archive", data={"folder": str(root / "网站导出")})
+    assert response.status_code == 400
+    assert rescreen.overview(svc, people["sun"])["runs"] == []

@@ -63,6 +63,14 @@ def test_settings_from_the_environment(tmp_path):
         settings.from_env({"SCREENING_SYNC_MAX_BYTES": "lots"})
 
 
+def test_archive_roots_are_absolute_paths_from_the_environment():
+    assert settings.from_env({})["ARCHIVE_ROOTS"] == ()               # unset: no archive runs from the UI
+    config = settings.from_env({"SCREENING_ARCHIVE_ROOTS": "/data/portal-export:/mnt/archive"})
+    assert config["ARCHIVE_ROOTS"] == ("/data/portal-export", "/mnt/archive")
+    with pytest.raises(ValueError, match="SCREENING_ARCHIVE_ROOTS"):
+        settings.from_env({"SCREENING_ARCHIVE_ROOTS": "/data:archive"})
+
+
 def test_ui_forms_are_csrf_protected_and_other_errors_stay_html(make_app, monkeypatch):
     """The UI blueprint (screening.web.ui.bp) is registered at / when it exists; its forms need the
     CSRF token, while the API blueprints are exempt."""

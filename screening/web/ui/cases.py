@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import (Response, current_app, flash, g, redirect, render_template, request, url_for)
 
 from screening.errors import UnreadableDocument
+from screening.types import Document
 from screening.review import views
 from screening.review.basis import BASES
 from screening.review.enums import (Decision, DispositionAction, OpinionKind, PublicAttribute, Role,
@@ -23,8 +24,9 @@ from screening.sheet.data import explain_stored
 from screening.web.ui import bp, bulk
 from screening.web.ui.common import (back_url, db, display_names, login_required, roles, service, today)
 from screening.web.ui.plain import split_error
-from screening.web.ui.document import (DocumentCache, block_count, group_by_category, hidden_parts, is_hidden,
-                                       layout, render_passages, render_screen, screen_of, with_cells)
+from screening.web.ui.document import (DocumentCache, Screen, block_count, group_by_category, hidden_parts,
+                                       is_hidden, layout, masked_for_sheet, render_passages, render_screen,
+                                       screen_of, with_cells)
 
 LIST_PAGE = 50
 COLLAPSE_BLOCKS = 60     # a longer document shows only the passages with findings, until "显示全文"
@@ -209,15 +211,32 @@ def case_page(case_id: int):
 
 def current_findings_view(case_id: int) -> list[dict]:
     """The current version's findings as the case page shows them (table cells filled in)."""
+    return _current_version(case_id)[0]
+
+
+def _current_version(case_id: int) -> tuple[list[dict], Document | None]:
+    """The current version's findings (table cells filled in) and its document, when readable."""
     with db().read() as s:
         case = s.get(Case, case_id)
         version = case.current
         findings = [finding_view(f) for f in (version.run.findings if version.run else ())]
         try:
             document = load_document(version)
-        except Exception:  # noqa: BLE001 - without the text, the column scopes are missing only
+        except Exception:  # noqa: BLE001 - without the text, the column scopes and excerpt are missing only
             document = None
-    return with_cells(findings, document)
+    return with_cells(findings, document), document
+
+
+def sheet_excerpt(case_id: int) -> Screen | None:
+    """The passages of the current version with its visible findings, as the case page shows them
+    (table cells as a table, each finding highlighted in its cell), masked as the sheet prints."""
+    findings, document = _current_version(case_id)
+    visible = [f for f in findings if not f["hidden"]]
+    if document is None or not visible:
+        return None
+    page = url_for("ui.case_page", case_id=case_id)
+    return render_passages(layout(masked_for_sheet(document, visible)), visible,
+                           link=lambda m: f"{page}#f-{m.id}")
 
 
 def _sign_stage(events: set[Event]) -> str | None:
@@ -411,7 +430,7 @@ def print_sheet(case_id: int):
                                names=display_names(e["actor"] for e in history),
                                versions=[v for v in view["versions"] if v["quarantined"]])
     view, data = _sheet(case_id)
-    return render_template("ui/print.html", case=view, sheet=data)
+    return render_template("ui/print.html", case=view, sheet=data, excerpt=sheet_excerpt(case_id))
 
 
 @bp.route("/cases/<int:case_id>/sheet.docx")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from threading import Lock
 
 from markupsafe import Markup, escape
 
 from screening import labels
+from screening.sheet.mask import DEFAULT_POLICY, mask_for_sheet
 from screening.types import Block, Category, Document, Part, PartKind, Severity
 
 VISIBLE = (PartKind.BODY, PartKind.TABLE, PartKind.HEADER, PartKind.FOOTER, PartKind.FOOTNOTE,
@@ -338,6 +339,27 @@ def with_cells(findings: Sequence[dict], doc: Document | None) -> list[dict]:
                 f = dict(f, location={**loc, **block.cell.to_dict()})
         out.append(f)
     return out
+
+
+def masked_for_sheet(doc: Document, findings: Sequence[dict]) -> Document:
+    """The document with each finding's text masked as the review sheet prints it (personal data,
+    credentials): what a printed sheet shows of the document never leaks what the sheet reports.
+    Offsets stay where they were (a shorter mask is padded, a longer one cut), so the findings
+    still mark the same spans."""
+    spans: dict[str, list[dict]] = {}
+    for f in findings:
+        spans.setdefault(f["location"]["part"], []).append(f)
+    parts = []
+    for part in doc.parts:
+        chars = list(part.text)
+        for f in spans.get(str(part.kind), ()):
+            start, end = f["location"]["start"], min(f["location"]["end"], len(chars))
+            if start >= end:
+                continue
+            shown = mask_for_sheet(part.text[start:end], f["category"], f.get("subtype"))
+            chars[start:end] = (shown + DEFAULT_POLICY.char * (end - start))[:end - start]
+        parts.append(replace(part, text="".join(chars)))
+    return replace(doc, parts=tuple(parts))
 
 
 def hidden_parts(doc: Document, findings: Sequence[dict], *, limit: int = 20000) -> list[dict]:
