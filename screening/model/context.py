@@ -1,11 +1,11 @@
-"""What a document says about itself, for the classifier: its genre, its 公开属性 and portal
-publishing marks, and which figures it reports as already released.
+"""What a document says about itself, for the classifier: how published or internal it shows
+itself to be (`genre.signs`), and which figures it reports as already released.
 
-A passage's odds of being sensitive are multiplied by exp(shift): a document that is published
-by nature (a 政府工作报告, a 新闻发布 transcript, a statistical communiqué, a 公告, a 批复, a 招标公告, an
-enacted text whose articles are numbered 第一条、第二条…) or that carries
-公开属性：主动公开 or a portal's 发布 marks lowers them; a 会议纪要, a 请示 or 公开属性：不予公开 raises them.
-The reason is shown beside the words when it counted.
+A passage's odds of being sensitive are multiplied by exp(shift): each kind of sign that the
+document is published (a mark, a genre, a form: see `genre`) lowers them by PUBLISHED_SHIFT, two
+kinds at most, as independent evidence adds in log-odds; a sign that it is internal (a 会议纪要, a
+请示, 公开属性：不予公开, （此件不公开）) raises them and outweighs the rest. The reasons are shown beside
+the words when the shift counted.
 """
 from __future__ import annotations
 

@@ -26,23 +26,32 @@ _PORTAL = re.compile(r"(?:发布(?:日期|时间|机构)|索引号|信息来源|
 PUBLISHED_GENRES = ("政府工作报告", "新闻发布会", "新闻发布", "答记者问", "统计公报", "政策解读", "白皮书",
                     "公告", "通告", "公示", "决算报告", "预算执行情况", "工作动态", "代表大会上的报告", "条例",
                     "实施细则", "管理办法", "暂行办法", "暂行规定", "决议", "议事规则", "工作规则", "批复",
-                    "复函", "任免", "招标公告", "中标", "成交结果", "采购公告", "采购意向",
+                    "复函", "处罚决定书", "任免", "招标公告", "中标", "成交结果", "采购公告", "采购意向",
                     # the answer to a deputy's or a member's proposal is published once sent
                     "建议的答复", "建议的复函", "提案的答复", "提案的复函", "议案的答复")
 INTERNAL_GENRES = ("会议纪要", "纪要", "请示", "情况反映", "专报", "谈话记录", "讨论稿", "送审稿", "内部通报",
-                   "汇报", "研判", "应答口径", "谈话提纲", "备忘录", "测算", "考察材料", "工作底稿", "会商意见")
+                   "汇报", "研判", "应答口径", "谈话提纲", "备忘录", "测算", "考察材料", "工作底稿", "会商意见",
+                   # a reply giving views on a draft or a question is deliberation, unlike a 复函 that decides
+                   "意见的复函")
 # A title naming an enacted norm (…办法、…规定（试行）), or the notice that issues one.
 _NORM_TITLE = re.compile(r"(?:条例|规定|办法|细则|规则|规范|准则)(?:[（(](?:试行|暂行|修订|修正)[)）])?(?:》?的通知)?$")
 # Enacted text (a law, regulation or rule) numbers its articles 第一条、第二条…: published by law once in force.
 _ARTICLE = re.compile(r"^[ \t\u3000]*第([一二三四五六七八九十百零〇两]+|\d+)条", re.M)
 MIN_ARTICLES = 3        # distinct article numbers (a line repeated is not a statute)
-# A report delivered to an assembly of delegates (a party or people's congress, a plenary session)
-# says so in its opening lines: its audience and the formula of delivering it.
-_ASSEMBLY = re.compile(r"代表大会|代表大會|全体会议|全體會議|各位代表|各位委员")
-_DELIVERED = re.compile(r"向[^。！\n]{0,30}(?:大会|大會|全会|全會)[^。！\n]{0,6}(?:作|做)?[^。！\n]{0,12}(?:报告|報告)"
-                        r"|代表大会上的(?:报告|讲话)|在[^。！\n]{0,12}代表大(?:会|會)上|现在开幕|胜利开幕"
-                        r"|各位代表|各位委员|提请[^。！\n]{0,20}审议|请予审议")
-_DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*\d+\s*号")
+# A report delivered to an assembly of delegates (a party or people's congress) says so in its
+# opening lines: 各位代表, or the formula of delivering it (向大会报告…, 向…代表大会作报告, the
+# chair's 大会现在开幕). Looser words (提请…审议, 向大会秘书处报告, 确保大会胜利开幕) also stand in
+# internal papers about a congress (its candidates, its security) and are not signs.
+_ASSEMBLY = re.compile(r"代表大(?:会|會)|各位代表")
+_DELIVERED = re.compile(r"各位代表|向(?:本次|这次)?大(?:会|會)(?:作|做)?(?:工作)?(?:报告|報告)"
+                        r"|向[^。！\n]{0,20}代表大(?:会|會)(?:作|做)[^。！\n]{0,12}(?:报告|報告)"
+                        r"|代表大(?:会|會)上的(?:报告|讲话|報告|講話)|大(?:会|會)现在开幕|现在开幕了")
+# The 文号 line under an issued document's title: 国发〔2018〕38号, 豫0923环罚决字〔2024〕7号.
+_DOC_NUMBER = re.compile(r"[^\s〔\[]{0,16}(?:〔\d{4}〕|\[\d{4}\])\d+号")
+# A normative document (规范性文件) takes effect only once published, and closes by saying who
+# interprets it and from when it applies.
+_NORM_CLOSING = re.compile(r"本(?:办法|规定|条例|细则|规则|规范|准则|预案|标准|制度|意见|决定)"
+                           r"(?:由[^。\n]{0,30}负责解释|自[^。\n]{0,20}起施行)")
 _TITLE_LINES = 5        # an issued document's title wraps over a few lines above its 文号
 _HEAD_CHARS = 300
 _OPENING_CHARS = 600    # where a report says to whom it is delivered
@@ -60,7 +69,7 @@ def title(doc: Document, whole: str) -> str:
     """The document's name and its title: the lines above its 文号, or its first line."""
     lines = [line for line in (_PADDING.sub("", raw) for raw in whole[:_HEAD_CHARS].split("\n")) if line]
     lines = lines[:_TITLE_LINES]
-    numbered = next((i for i, line in enumerate(lines) if _DOC_NUMBER.search(line)), 0)
+    numbered = next((i for i, line in enumerate(lines) if _DOC_NUMBER.fullmatch(line)), 0)
     return doc.name + "\n" + "".join(lines[:numbered] if numbered else lines[:1])
 
 
@@ -92,8 +101,10 @@ def _published_form(doc: Document, whole: str) -> str | None:
     opening = whole[:_OPENING_CHARS]
     if len(set(_ARTICLE.findall(whole))) >= MIN_ARTICLES:
         return "文件为分条列明的法规规章条文（公开发布类）"
+    if _NORM_CLOSING.search(whole):
+        return "文件写明解释机关或施行日期（规范性文件，公开发布类）"
     if _ASSEMBLY.search(opening) and _DELIVERED.search(opening):
-        return "文件为向代表大会（全体会议）所作的报告（公开发布类）"
+        return "文件为向代表大会所作的报告（公开发布类）"
     # A portal's 发布 marks stand in the page header, after a body of any length.
     marks = "\n".join([whole[:_PORTAL_CHARS]] + [p.text for p in doc.parts if p.kind is PartKind.HEADER])
     if _PORTAL.search(_PADDING.sub("", marks)):
