@@ -31,6 +31,7 @@ PUBLISHED_GENRES = ("政府工作报告", "新闻发布会", "新闻发布", "�
                     "建议的答复", "建议的复函", "提案的答复", "提案的复函", "议案的答复")
 INTERNAL_GENRES = ("会议纪要", "纪要", "请示", "情况反映", "专报", "谈话记录", "讨论稿", "送审稿", "内部通报",
                    "汇报", "研判", "应答口径", "谈话提纲", "备忘录", "测算", "考察材料", "工作底稿", "会商意见",
+                   "草稿", "初稿", "代拟稿",   # a draft: whatever it will become, it is not yet published
                    # a reply giving views on a draft or a question is deliberation, unlike a 复函 that decides
                    "意见的复函")
 # A title naming an enacted norm (…办法、…规定（试行）), or the notice that issues one.

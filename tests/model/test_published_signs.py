@@ -47,6 +47,12 @@ def test_an_internal_note_outweighs_a_published_title():
     assert context.shift == INTERNAL_SHIFT and "此件不公开" in context.reason
 
 
+def test_a_draft_of_a_published_genre_is_not_yet_published(full_engine):
+    draft = text_document("某市人民政府关于同意设立城北物流园区的批复（代拟稿）\n" + PASSAGE)
+    assert document_context(draft).shift == INTERNAL_SHIFT and "代拟稿" in document_context(draft).reason
+    assert _medium(full_engine, draft) == [PASSAGE]
+
+
 @pytest.mark.parametrize("head,genre", [
     (["某市人民政府关于同意设立", "城北物流园区的", "批　复", "某政函〔2025〕15号", "某区人民政府："], "批复"),
     (["某市生态环境局", "行政处罚决定书", "某环罚决字〔2025〕3号", "当事人：某某化工有限公司"], "处罚决定书"),
