@@ -4,12 +4,13 @@ Three independent kinds of sign that a document is published:
 - a **mark**: 公开属性：主动公开, or the 附注 an issued document carries under its signature
   (（此件公开发布）, and （本文有删减） on the edited text released of it);
 - its **genre**, named by its title (a 公告, a 批复, a reply to a deputy's 建议, an enacted
-  办法 or 规定…); the title of an issued document is every line before its 文号 (〔2018〕38号),
-  its letter-spacing (“批 复”) removed;
+  办法 or 规定…); the title of an issued document is every line before its 文号 (〔2018〕38号), or
+  under an issuer's mark (某某人民政府文件) the lines between the 文号 and the 主送, its
+  letter-spacing (“批 复”) removed;
 - the **form** of a published body: articles numbered 第一条、第二条…, a report delivered to an
   assembly of delegates (代表大会、各位代表、提请大会审议), or a portal's 发布日期/索引号 block.
 
-A sign of an internal document (不予公开, a 会议纪要 or 请示 title, （此件不公开）) outweighs them all.
+A sign of an internal document (不予公开, a 会议纪要, 请示 or 代拟稿 title, （此件不公开）) outweighs them all.
 """
 from __future__ import annotations
 
@@ -47,13 +48,17 @@ _ASSEMBLY = re.compile(r"代表大(?:会|會)|各位代表")
 _DELIVERED = re.compile(r"各位代表|向(?:本次|这次)?大(?:会|會)(?:作|做)?(?:工作)?(?:报告|報告)"
                         r"|向[^。！\n]{0,20}代表大(?:会|會)(?:作|做)[^。！\n]{0,12}(?:报告|報告)"
                         r"|代表大(?:会|會)上的(?:报告|讲话|報告|講話)|大(?:会|會)现在开幕|现在开幕了")
-# The 文号 line under an issued document's title: 国发〔2018〕38号, 豫0923环罚决字〔2024〕7号.
-_DOC_NUMBER = re.compile(r"[^\s〔\[]{0,16}(?:〔\d{4}〕|\[\d{4}\])\d+号")
+# The 文号 line of an issued document: 国发〔2018〕38号, 豫0923环罚决字〔2024〕7号, 某政〔2025〕9号签发人：王某
+# (a report upward names who signed it). It stands under the title, or, on a document headed by its
+# issuer's mark (某某人民政府文件), between that mark and the title, which runs to the 主送 line.
+_DOC_NUMBER = re.compile(r"[^\s〔\[]{0,16}(?:〔\d{4}〕|\[\d{4}\])\d+号(?:签发人[:：].{1,12})?")
+_ISSUER_MARK = re.compile(r"(?!.*关于).{2,30}文件")   # not a title: 关于清理规范性文件…
+_ADDRESSEE = re.compile(r".{2,60}[:：]")
 # A normative document (规范性文件) takes effect only once published, and closes by saying who
 # interprets it and from when it applies.
 _NORM_CLOSING = re.compile(r"本(?:办法|规定|条例|细则|规则|规范|准则|预案|标准|制度|意见|决定)"
                            r"(?:由[^。\n]{0,30}负责解释|自[^。\n]{0,20}起施行)")
-_TITLE_LINES = 5        # an issued document's title wraps over a few lines above its 文号
+_TITLE_LINES = 8        # an issued document's title wraps over a few lines next to its 文号
 _HEAD_CHARS = 300
 _OPENING_CHARS = 600    # where a report says to whom it is delivered
 _PORTAL_CHARS = 2000
@@ -67,11 +72,16 @@ class Signs:
 
 
 def title(doc: Document, whole: str) -> str:
-    """The document's name and its title: the lines above its 文号, or its first line."""
+    """The document's name and its title: the lines above its 文号 (below it, up to the 主送 line, when
+    those above are the issuer's mark), or its first line."""
     lines = [line for line in (_PADDING.sub("", raw) for raw in whole[:_HEAD_CHARS].split("\n")) if line]
     lines = lines[:_TITLE_LINES]
     numbered = next((i for i, line in enumerate(lines) if _DOC_NUMBER.fullmatch(line)), 0)
-    return doc.name + "\n" + "".join(lines[:numbered] if numbered else lines[:1])
+    heading = lines[:numbered] if numbered else lines[:1]
+    if numbered and all(_ISSUER_MARK.fullmatch(line) for line in heading):
+        below = lines[numbered + 1:]
+        heading = below[:next((i for i, line in enumerate(below) if _ADDRESSEE.fullmatch(line)), len(below))]
+    return doc.name + "\n" + "".join(heading)
 
 
 def signs(doc: Document) -> Signs:

@@ -66,6 +66,17 @@ def test_an_issued_documents_title_is_read_over_its_wrapped_letter_spaced_lines(
     assert _medium(full_engine, document) == []
 
 
+def test_a_document_headed_by_its_issuers_mark_is_named_by_the_title_under_its_number(full_engine):
+    """GB/T 9704: 发文机关标志, then the 文号 (with 签发人 on a report upward), then the title, then 主送."""
+    request = _docx(["某县人民政府文件", "某政〔2025〕9号　　签发人：王某某", "某县人民政府关于城东片区",
+                     "房屋征收有关问题的请示", "市人民政府：", SURER])
+    context = document_context(request)
+    assert context.shift == INTERNAL_SHIFT and "请示" in context.reason
+    reply = _docx(["某市人民政府文件", "某政函〔2025〕15号", "某市人民政府关于同意设立城北物流园区的批复",
+                   "某区人民政府：", PASSAGE])
+    assert "批复" in document_context(reply).reason and _medium(full_engine, reply) == []
+
+
 def test_a_report_delivered_to_an_assembly_of_delegates_is_published(full_engine):
     delivered = text_document("各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协各位委员提出意见。\n" + PASSAGE)
     internal = text_document("同志们：\n现在，我代表局党组作年度工作报告。\n" + PASSAGE)
