@@ -3,7 +3,8 @@
 - grouped-CV precision/recall per class at medium+ (from the model's metadata: out-of-fold
   predictions, folds grouped by source document);
 - the share of the held-back authored set's secret passages found at medium+ (models/heldout/,
-  written apart from models/data and never trained on; documents screened whole);
+  written apart from models/data and never trained on; documents screened whole), and of the same
+  documents re-issued as 公文, without and with a publication 附注;
 - classifier findings per real published document by severity (../shared/corpus/public, measure only);
 - sentences/s of the classifier on one core, and the start-up time of `screening check`.
 """
@@ -43,9 +44,18 @@ def heldout_documents() -> dict[str, list[dict]]:
     return docs
 
 
-def heldout(engine, rules_engine) -> dict:
+# The held-back documents re-issued as 公文 (文号 under the title, 主送, 落款): an issued form is no
+# sign of publication, so what is found must not change; with the 附注 （此件公开发布） added, what a
+# wrong publication mark hides.
+ISSUED_HEAD = ("某办发〔2025〕7号", "各有关单位：")
+ISSUED_TAIL = ("某某办公室", "2025年4月2日")
+NOTED_TAIL = ISSUED_TAIL + ("（此件公开发布）",)
+
+
+def heldout(engine, rules_engine, head: tuple[str, ...] = (), tail: tuple[str, ...] = ()) -> dict:
     """Per secret passage of each held-back document screened whole: found by the classifier at
-    medium+ (any sensitive class / the right class), at low+ (hint); and normal passages flagged."""
+    medium+ (any sensitive class / the right class), at low+ (hint); and normal passages flagged.
+    `head` lines go under the document's title (its first row), `tail` lines after its last row."""
     from screening.pipeline import text_document
     from screening.types import Severity, Source
 
@@ -53,11 +63,14 @@ def heldout(engine, rules_engine) -> dict:
     tally = Counter()
     for doc, rows in heldout_documents().items():
         text, spans, pos = [], [], 0
-        for row in rows:
+        for i, row in enumerate(rows):
             text.append(row["text"])
             spans.append((pos, pos + len(row["text"]), row))
             pos += len(row["text"]) + 1
-        document = text_document("\n".join(text), f"{doc}.txt")
+            if i == 0:
+                text += head
+                pos += sum(len(line) + 1 for line in head)
+        document = text_document("\n".join(text + list(tail)), f"{doc}.txt")
         found = [f for f in engine.screen(document).findings if f.source is Source.CLASSIFIER]
         by_rules = [f for f in rules_engine.screen(document).findings]
         for start, end, row in spans:
@@ -140,6 +153,11 @@ def rows(full=None) -> list[str]:
                          f"{t['keyword_medium'] / t['keyword']:.3f} of {t['keyword']} |")
         lines.append(f"| held-back: normal passages flagged at medium+ | {t['normal_medium'] / max(t['normal'], 1):.3f} "
                      f"of {t['normal']} |")
+        issued = heldout(full, rules_engine, ISSUED_HEAD, ISSUED_TAIL)
+        noted = heldout(full, rules_engine, ISSUED_HEAD, NOTED_TAIL)
+        lines.append(f"| held-back re-issued as 公文 (文号, 主送, 落款): keyword-free secrets at medium+ / the same with "
+                     f"（此件公开发布） | {issued['kwfree_medium'] / max(issued['kwfree'], 1):.3f} / "
+                     f"{noted['kwfree_medium'] / max(noted['kwfree'], 1):.3f} of {issued['kwfree']} |")
     n, counts = published(full)
     if n:
         lines.append(f"| classifier findings per real published document ({n}): high / medium / low (hints) | "

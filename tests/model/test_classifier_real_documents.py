@@ -8,9 +8,11 @@ from screening.pipeline import text_document
 from screening.types import Severity, Source
 from tests.shared import PUBLIC_CORPUS, SEEDS, require_shared
 
-# issue 12: real published documents get at most 0.1 high and 0.5 low (hint) findings each
+# issue 12: real published documents get at most 0.1 high and 0.5 low (hint) findings each, and
+# (the recall/precision point of the medium threshold) at most 0.1 medium or high
 HIGH_PER_DOCUMENT = 0.1
 LOW_PER_DOCUMENT = 0.5
+MEDIUM_OR_HIGH_PER_DOCUMENT = 0.1
 
 
 def _classifier_findings(engine, path):
@@ -34,3 +36,5 @@ def test_public_documents_stay_under_the_targets(full_engine):
             worst[path.name] += f.severity is not Severity.MEDIUM
     assert by_severity[Severity.HIGH] / len(paths) <= HIGH_PER_DOCUMENT, (by_severity, worst.most_common(5))
     assert by_severity[Severity.LOW] / len(paths) <= LOW_PER_DOCUMENT, (by_severity, worst.most_common(5))
+    flagged = by_severity[Severity.MEDIUM] + by_severity[Severity.HIGH]
+    assert flagged / len(paths) <= MEDIUM_OR_HIGH_PER_DOCUMENT, by_severity
