@@ -2,10 +2,11 @@
 itself to be (`genre.signs`), and which figures it reports as already released.
 
 A passage's odds of being sensitive are multiplied by exp(shift): each kind of sign that the
-document is published (a mark, a genre, a form: see `genre`) lowers them by PUBLISHED_SHIFT, two
-kinds at most, as independent evidence adds in log-odds; a sign that it is internal (a 会议纪要, a
-请示, 公开属性：不予公开, （此件不公开）) raises them and outweighs the rest. The reasons are shown beside
-the words when the shift counted.
+document is published (a genre, a form: see `genre`) lowers them by PUBLISHED_SHIFT, two kinds at
+most, as independent evidence adds in log-odds; a mark (公开属性：主动公开, （此件公开发布）) is the
+drafter's declaration and counts only where nothing else does, as one kind; a sign that it is
+internal (a 会议纪要, a 请示, 公开属性：不予公开, （此件不公开）) raises them and outweighs the rest.
+The reasons are shown beside the words when the shift counted.
 """
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def document_context(doc: Document) -> DocumentContext:
     shift, reason = 0.0, None
     if found.internal:
         shift, reason = INTERNAL_SHIFT, found.internal
-    elif found.published:
-        shift = PUBLISHED_SHIFT * min(len(found.published), MAX_PUBLISHED_SIGNS)
-        reason = "；".join(found.published)
+    elif found.kinds:
+        shift = PUBLISHED_SHIFT * min(len(found.kinds), MAX_PUBLISHED_SIGNS)
+        reason = "；".join(found.kinds)
     whole = "\n".join(p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER))
     released = frozenset()
     for line in re.split(r"[。！？\n]", whole):

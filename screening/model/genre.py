@@ -68,7 +68,15 @@ _PADDING = re.compile(r"[ \t\u3000]+")     # "索 引 号：", "批 复" as port
 @dataclass(frozen=True, slots=True)
 class Signs:
     internal: str | None = None          # the reason a document is internal, when one is
-    published: tuple[str, ...] = ()      # one reason per kind of published sign (mark, genre, form)
+    published: tuple[str, ...] = ()      # one reason per kind of sign of what it is (genre, form)
+    declared: str | None = None          # a mark: what its drafter declares it to be
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The published signs that count. A mark is the drafter's declaration, and a draft screened
+        before publication may declare wrongly what it is (the very error screening is for): it counts
+        alone, never on top of what the document shows itself to be."""
+        return self.published or ((self.declared,) if self.declared else ())
 
 
 def title(doc: Document, whole: str) -> str:
@@ -94,18 +102,19 @@ def signs(doc: Document) -> Signs:
         return Signs(internal=f"文件附注{note.group()}")
     if (genre := next((g for g in INTERNAL_GENRES if g in heading), None)):
         return Signs(internal=f"文件性质为{genre}（内部文稿）")
-    published = []
+    declared = None
     if attribute:
-        published.append("文件标明公开属性为主动公开")
+        declared = "文件标明公开属性为主动公开"
     elif (note := _PUBLISHED_NOTE.search(whole)):
-        published.append(f"文件附注{_PADDING.sub('', note.group())}")
+        declared = f"文件附注{_PADDING.sub('', note.group())}"
+    published = []
     if (genre := next((g for g in PUBLISHED_GENRES if g in heading), None)):
         published.append(f"文件性质为{genre}（公开发布类）")
     elif _NORM_TITLE.search(heading):
         published.append("文件标题为法规规章名称（公开发布类）")
     if (form := _published_form(doc, whole)):
         published.append(form)
-    return Signs(published=tuple(published))
+    return Signs(published=tuple(published), declared=declared)
 
 
 def _published_form(doc: Document, whole: str) -> str | None:

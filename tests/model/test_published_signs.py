@@ -105,10 +105,19 @@ def test_a_normative_documents_closing_clause_is_a_sign_a_work_plans_is_not(full
 
 
 def test_signs_of_different_kinds_add_up(full_engine):
-    """A passage the model is sure of survives one sign of publication, not a mark and a genre together."""
+    """A passage the model is sure of survives one sign of publication, not a genre and a form together."""
     one = text_document("关于城东片区房屋征收工作的通知\n" + SURER + "\n（此件公开发布）")
-    two = text_document("某市国有土地上房屋征收与补偿实施办法\n" + SURER + "\n（此件公开发布）")
+    two = text_document("某市国有土地上房屋征收与补偿实施办法\n" + SURER + "\n本办法自2026年1月1日起施行。")
     assert document_context(one).shift == PUBLISHED_SHIFT
     assert document_context(two).shift == 2 * PUBLISHED_SHIFT
     assert _medium(full_engine, one) == [SURER]
     assert _medium(full_engine, two) == []
+
+
+def test_a_mark_is_a_declaration_and_never_adds_to_other_signs(full_engine):
+    """A draft is screened before it is published, and its 公开属性 or 附注 is what the drafter declares:
+    a secret passage under a wrong （此件公开发布） on a 办法 keeps the weight of the genre alone."""
+    marked = text_document("某市国有土地上房屋征收与补偿实施办法\n" + SURER + "\n（此件公开发布）")
+    assert document_context(marked).shift == PUBLISHED_SHIFT
+    assert "公开发布类" in document_context(marked).reason and "附注" not in document_context(marked).reason
+    assert _medium(full_engine, marked) == [SURER]
