@@ -2,7 +2,8 @@
 
 xlrd (with formatting_info, which is what knows hidden rows, hidden columns and cell notes)
 reads the cells, sheet visibility and defined names; olefile reads the document properties
-(SummaryInformation / DocumentSummaryInformation). A workbook xlrd cannot read (an old BIFF
+(SummaryInformation / DocumentSummaryInformation) and xls_margins the printed headers and
+footers (页眉/页脚), which xlrd does not. A workbook xlrd cannot read (an old BIFF
 version, a WPS variant it rejects) is converted to xlsx by LibreOffice and read by xlsx.py; only
 when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime
 
 from screening.errors import UnreadableDocument
-from screening.extract import legacy, xlsx
-from screening.extract.cells import Sheet, Workbook, to_document
+from screening.extract import legacy, xls_margins, xlsx
+from screening.extract.cells import Sheet, Workbook, printed_margin, to_document
 from screening.extract.common import Limits
 from screening.extract.sniff import label, sniff
 from screening.types import Document
@@ -43,6 +44,10 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
         workbook = _read(book)
     finally:
         book.release_resources()
+    printed = xls_margins.margins(data)
+    for sheet in workbook.sheets:
+        sheet.margins = [(is_header, text) for is_header, code in printed.get(sheet.name, ())
+                         if (text := printed_margin(code))]
     workbook.metadata.extend(ole_properties(data))
     return to_document(workbook, data, name, fmt)
 
