@@ -20,8 +20,10 @@ from screening.types import Block, CellRef, Document, Part, PartKind, column_let
 
 _HEADER_SCAN = 10          # rows searched for the header row
 # &L &C &R (sections), &P &N &D &T &F &A &Z &G (page, pages, date, time, file, sheet, path, picture),
-# &B &I &U &E &S &X &Y &K.. (styles, colour), &"font,style", &12 (size); && is a literal ampersand.
-_MARGIN_CODES = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|K\d{2}[+-]\d{3}|[LCRPNDTFAZGBIUESXYO])')
+# &B &I &U &E &S &X &Y &K.. (styles, colour), &"font,style", &12 (size), &[Page] &[Tab] … (the names
+# Excel's dialog shows, which some writers store as such); && is a literal ampersand.
+_MARGIN_CODES = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|K\d{2}[+-]\d{3}|[LCRPNDTFAZGBIUESXYO]'
+                           r'|\[(?i:page|pages|date|time|file|path|tab|picture)\])')
 
 
 @dataclass(slots=True)

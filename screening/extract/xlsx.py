@@ -20,7 +20,8 @@ from screening.extract import docx_props, vba
 from screening.extract.cells import Sheet, Workbook, printed_margin, to_document
 from screening.extract.common import Limits, Parts
 from screening.extract.ooxml import Package, open_package
-from screening.extract.xlsx_styles import Concealing, concealing_styles
+from screening.extract.concealing import TEXT_KINDS, Concealing
+from screening.extract.xlsx_styles import concealing_styles
 from screening.types import Document, PartKind, column_letter
 
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -94,7 +95,7 @@ def _read_sheet(pkg: Package, target: str, sheet: Sheet, strings: list[str], sty
             text, formula = _cell(c, strings)
             sheet.set(r, column, text)
             concealing = styles.get(c.get("s")) if styles else None
-            if concealing is not None and text and concealing.hides(c.get("t", "n")):
+            if concealing is not None and text and concealing.hides(c.get("t", "n") in TEXT_KINDS):
                 sheet.hidden_cells[r, column] = concealing.reason
             if formula and _TELLING_FORMULA.search(formula):
                 sheet.formulas.append((r, column, f"{column_letter(column)}{r} 单元格公式：={formula}（显示值：{text}）"))
