@@ -4,7 +4,9 @@ page's frame (html_article), data-table cells with their CellRef, hidden element
 Whitespace is collapsed as a browser does, one block per block-level element (`p`, `div`, `li`,
 `h1`…, `br` ends a line). Chrome before the article → `header`, after it → `footer`, region
 "chrome". Elements hidden by `hidden`/`aria-hidden`, an inline style, or a class or id the page's
-own styles (or the usual frameworks) hide, and hidden form fields → `hidden`.
+own styles (or the usual frameworks) hide, and hidden form fields → `hidden`. A data table's
+header row is decided as in every other format (table.column_headers): `<thead>` or a row of
+`<th>` at its top, else a first row of short labels, `<td>` cells as most 公示 pages write it.
 """
 from __future__ import annotations
 
