@@ -6,7 +6,8 @@ and `to_document` lays it out. Every cell is one Block with its `CellRef` (sheet
 the column's header); a part's text reads across a row, the cells of a row joined by a tab and the
 rows by a newline, so that a rule sees "姓名\\t身份证号" as the context of the number below it.
 Visible cells go to `table`; cells of hidden sheets, rows and columns, and cells whose style
-shows nothing (xlsx_styles), to `hidden` (labelled by what hides them); comments to `comment`; formulas, defined names and properties to `metadata`.
+shows nothing (concealing), to `hidden` (labelled by what hides them); comments to `comment`;
+formulas, defined names and properties to `metadata`; printed headers/footers to `header`/`footer`.
 """
 from __future__ import annotations
 

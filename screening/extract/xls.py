@@ -3,9 +3,9 @@
 xlrd (with formatting_info, which is what knows hidden rows, hidden columns and cell notes)
 reads the cells, sheet visibility and defined names; olefile reads the document properties
 (SummaryInformation / DocumentSummaryInformation) and xls_margins the printed headers and
-footers (页眉/页脚), which xlrd does not. Cells whose style shows nothing (concealing) are hidden. A workbook xlrd cannot read (an old BIFF
-version, a WPS variant it rejects) is converted to xlsx by LibreOffice and read by xlsx.py; only
-when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
+footers (页眉/页脚), which xlrd does not; cells whose style shows nothing (concealing) are hidden.
+A workbook xlrd cannot read (an old BIFF version, a WPS variant it rejects) is converted to xlsx
+by LibreOffice and read by xlsx.py; only when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
 """
 from __future__ import annotations
 
