@@ -69,15 +69,19 @@ def _covered(spans) -> set[tuple[int, int]]:
             if (r, c) != (r1, c1)}
 
 
-def table_html(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = ()) -> bytes:
-    """An HTML page with paragraphs, one <table> of `rows` (the first row as <th> cells when it is
-    a header, i.e. when the caller put one there: the same <td> otherwise) and more paragraphs."""
+def table_html(rows: Rows, *, before: Sequence[str] = (), after: Sequence[str] = (), th: bool = False) -> bytes:
+    """An HTML page with paragraphs, one <table> of `rows` and more paragraphs. Every cell is a
+    <td>, as most 公示 pages write even their header row; with `th` the first row's are <th>."""
     from html import escape
 
     def paragraphs(texts: Sequence[str]) -> str:
         return "".join(f"<p>{escape(t)}</p>" for t in texts)
 
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    def tag(r: int) -> str:
+        return "th" if th and r == 0 else "td"
+
+    body = "".join("<tr>" + "".join(f"<{tag(r)}>{escape(c)}</{tag(r)}>" for c in row) + "</tr>"
+                   for r, row in enumerate(rows))
     page = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>公示</title></head>'
             f"<body><article>{paragraphs(before)}<table border=\"1\">{body}</table>{paragraphs(after)}"
             f"</article></body></html>")

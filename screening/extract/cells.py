@@ -5,12 +5,14 @@ sheets/rows/columns are hidden, comments, formulas worth showing, defined names,
 and `to_document` lays it out. Every cell is one Block with its `CellRef` (sheet, row, column and
 the column's header); a part's text reads across a row, the cells of a row joined by a tab and the
 rows by a newline, so that a rule sees "姓名\\t身份证号" as the context of the number below it.
-Visible cells go to `table`; cells of hidden sheets, rows and columns to `hidden` (labelled by
-what hides them); comments to `comment`; formulas, defined names and properties to `metadata`.
+Visible cells go to `table`; cells of hidden sheets, rows and columns, and cells whose style
+shows nothing (concealing), to `hidden` (labelled by what hides them); comments to `comment`;
+formulas, defined names and properties to `metadata`; printed headers/footers to `header`/`footer`.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from screening.errors import UnreadableDocument
@@ -18,6 +20,11 @@ from screening.extract.common import HIDDEN_REASONS, PART_LABELS
 from screening.types import Block, CellRef, Document, Part, PartKind, column_letter
 
 _HEADER_SCAN = 10          # rows searched for the header row
+# &L &C &R (sections), &P &N &D &T &F &A &Z &G (page, pages, date, time, file, sheet, path, picture),
+# &B &I &U &E &S &X &Y &K.. (styles, colour), &"font,style", &12 (size), &[Page] &[Tab] … (the names
+# Excel's dialog shows, which some writers store as such); && is a literal ampersand.
+_MARGIN_CODES = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|K\d{2}[+-]\d{3}|[LCRPNDTFAZGBIUESXYO]'
+                           r'|\[(?i:page|pages|date|time|file|path|tab|picture)\])')
 
 
 @dataclass(slots=True)
@@ -27,6 +34,7 @@ class Sheet:
     state: str = "visible"                     # visible | hidden | veryHidden
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
+    hidden_cells: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) → what hides it
     comments: list[tuple[int, int, str, str]] = field(default_factory=list)   # row, column, author, text
     formulas: list[tuple[int, int, str]] = field(default_factory=list)        # row, column, "公式…" text
     margins: list[tuple[bool, str]] = field(default_factory=list)     # (header? else footer, text) as printed
@@ -84,6 +92,12 @@ def header_row(sheet: Sheet) -> int | None:
     return None
 
 
+def printed_margin(code: str) -> str:
+    """The text a printed header or footer shows, from its definition ("&C内部资料&R第&P页"):
+    section, field and style codes removed, whitespace collapsed (the same in xlsx and xls)."""
+    return " ".join("&".join(_MARGIN_CODES.sub(" ", piece) for piece in code.split("&&")).split())
+
+
 def _numeric(text: str) -> bool:
     return text.replace(".", "", 1).replace("-", "", 1).strip().isdigit()
 
@@ -93,7 +107,9 @@ def _hidden_label(sheet: Sheet, row: int, column: int) -> str:
         return f"隐藏的工作表“{sheet.name}”"
     if row in sheet.hidden_rows:
         return f"工作表“{sheet.name}”中隐藏的第 {row} 行"
-    return f"工作表“{sheet.name}”中隐藏的 {column_letter(column)} 列"
+    if column in sheet.hidden_columns:
+        return f"工作表“{sheet.name}”中隐藏的 {column_letter(column)} 列"
+    return f"工作表“{sheet.name}” {column_letter(column)} 列中{sheet.hidden_cells[row, column]}的单元格"
 
 
 def to_document(book: Workbook, data: bytes, name: str, fmt: str) -> Document:
@@ -107,7 +123,8 @@ def to_document(book: Workbook, data: bytes, name: str, fmt: str) -> Document:
             for c in sorted(sheet.rows[r]):
                 header = headers.get(c) if head and r > head else None
                 ref = CellRef(index, r, c, header, sheet.name)
-                hidden = sheet.state != "visible" or r in sheet.hidden_rows or c in sheet.hidden_columns
+                hidden = sheet.state != "visible" or r in sheet.hidden_rows or c in sheet.hidden_columns \
+                    or (r, c) in sheet.hidden_cells
                 kind = PartKind.HIDDEN if hidden else PartKind.TABLE
                 label = _hidden_label(sheet, r, c) if hidden else ""
                 parts[kind].add(sheet.rows[r][c], "\n" if new_row[kind] else "\t", label=label, cell=ref)

@@ -4,7 +4,9 @@ page's frame (html_article), data-table cells with their CellRef, hidden element
 Whitespace is collapsed as a browser does, one block per block-level element (`p`, `div`, `li`,
 `h1`…, `br` ends a line). Chrome before the article → `header`, after it → `footer`, region
 "chrome". Elements hidden by `hidden`/`aria-hidden`, an inline style, or a class or id the page's
-own styles (or the usual frameworks) hide, and hidden form fields → `hidden`.
+own styles (or the usual frameworks) hide, and hidden form fields → `hidden`. A data table's
+header row is decided as in every other format (table.column_headers): `<thead>` or a row of
+`<th>` at its top, else a first row of short labels, `<td>` cells as most 公示 pages write it.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import re
 
 from screening.extract.common import HTML_HIDDEN, HTML_HIDDEN_INPUT, Parts
 from screening.extract.html_article import Article, is_chrome_element
+from screening.extract.table import Cell, column_headers
 from screening.types import REGION_CHROME, CellRef, PartKind
 
 _BLOCK = frozenset((
@@ -20,6 +23,7 @@ _BLOCK = frozenset((
     "table tbody thead tfoot tr ul option"
 ).split())
 _CELLS = frozenset(("td", "th"))
+_TOP_ROWS = 3               # a title row or two, then the header
 _PREFORMATTED = frozenset(("pre", "textarea", "listing", "plaintext", "xmp"))
 _DROP = frozenset(("script", "style", "noscript", "template", "head", "iframe", "frame", "object", "embed",
                    "audio", "video", "canvas", "applet"))
@@ -57,9 +61,33 @@ def _data_table(table, article: Article) -> bool:
 
 
 class _Table:
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, el) -> None:
         self.index, self.row, self.column = index, 0, 0
-        self.headers: dict[int, str] = {}
+        rows, explicit = _grid(el)
+        self.unheaded, self.headers = column_headers(rows, explicit)
+
+
+def _span(el) -> int:
+    try:
+        return max(1, min(int(el.get("colspan") or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _grid(table) -> tuple[list[list[Cell]], list[bool]]:
+    """The table's rows as `table.Cell`s, in the order the walk counts them, and which rows the
+    page marks as headers (inside `<thead>`, or every cell a `<th>`), believed at the table's top
+    only: a `<th>` row further down heads a section of the list, not its columns."""
+    rows, explicit = [], []
+    for tr in table.iter("tr"):
+        row, column, tags = [], 1, set()
+        for td in tr.iter(*_CELLS):
+            row.append(Cell(collapse(td.text_content()), column, _span(td)))
+            column += row[-1].span
+            tags.add(td.tag)
+        rows.append(row)
+        explicit.append(bool(tags) and (tags == {"th"} or tr.getparent().tag == "thead"))
+    return rows, explicit if any(explicit[:_TOP_ROWS]) else []
 
 
 class Visible:
@@ -146,7 +174,7 @@ class Visible:
             self._tables[-1].row += 1
             self._tables[-1].column = 0
         elif tag in _CELLS and self._tables and self._tables[-1]:
-            cell = self._cell(el, tag)
+            cell = self._cell(el)
             if kind is PartKind.BODY:
                 kind = PartKind.TABLE
         if tag == "br":
@@ -174,18 +202,13 @@ class Visible:
     def _table_open(self, el) -> None:
         if _data_table(el, self.article):
             self._table_count += 1
-            self._tables.append(_Table(self._table_count))
+            self._tables.append(_Table(self._table_count, el))
         else:
             self._tables.append(None)
 
-    def _cell(self, el, tag: str) -> CellRef:
+    def _cell(self, el) -> CellRef:
         table = self._tables[-1]
-        try:
-            span = max(1, min(int(el.get("colspan") or 1), 1000))
-        except ValueError:
-            span = 1
         column = table.column + 1
-        table.column += span
-        if table.row <= 1 and tag == "th":
-            table.headers[column] = collapse(el.text_content())
-        return CellRef(table.index, max(table.row, 1), column, table.headers.get(column) if table.row > 1 else None)
+        table.column += _span(el)
+        row = max(table.row, 1)
+        return CellRef(table.index, row, column, table.headers.get(column) if row > table.unheaded else None)

@@ -1,14 +1,15 @@
 """Tables in extraction: rows of cells → one block per cell carrying its `CellRef`.
 
-Every extractor that finds a table (docx, pdf) hands its rows here. A cell knows its table, its
-row (1-based, as the reader counts them, title and header rows included), its grid column (the
-first one it covers when merged) and its column's header text. The cells of one row are joined
+Every extractor that finds a table (docx, pdf) hands its rows here; html, which places cells as
+it walks the page, asks `column_headers` which rows are headers and what each column is called.
+A cell knows its table, its row (1-based, as the reader counts them, title and header rows
+included), its grid column (the first one it covers when merged) and its column's header text. The cells of one row are joined
 with a tab and rows with a newline, so the part's text still reads across a row and a rule that
 needs "姓名 … 身份证号" on one line sees the row.
 
 The header row is the first row (after title rows: one cell spanning the table) that a reader
 would take for labels: every cell text, no digits, not mostly personal names. Formats that mark
-header rows (docx `w:tblHeader`) say so and are believed.
+header rows (docx `w:tblHeader`, html `<thead>` or a row of `<th>`) say so and are believed.
 """
 from __future__ import annotations
 
@@ -75,6 +76,13 @@ def header_rows(rows: Sequence[Sequence[Cell]], explicit: Sequence[bool] = ()) -
     return first, 0
 
 
+def column_headers(rows: Sequence[Sequence[Cell]], explicit: Sequence[bool] = ()) -> tuple[int, dict[int, str]]:
+    """(how many rows from the top name no header: title and header rows; grid column → its
+    header text, "parent/child" under a two-row header)."""
+    first, count = header_rows(rows, explicit)
+    return first + count, _headers(rows, first, count)
+
+
 def _headers(rows: Sequence[Sequence[Cell]], first: int, count: int) -> dict[int, str]:
     headers: dict[int, str] = {}
     for row in rows[first:first + count]:
@@ -91,10 +99,9 @@ def _headers(rows: Sequence[Sequence[Cell]], first: int, count: int) -> dict[int
 def add_table(builder, number: int, rows: Sequence[Sequence[Cell]], *, explicit: Sequence[bool] = (),
               label: str = "") -> None:
     """Add a table's cells to `builder` (a PartBuilder): one block per non-empty cell."""
-    first, count = header_rows(rows, explicit)
-    headers = _headers(rows, first, count)
+    unheaded, headers = column_headers(rows, explicit)
     for index, row in enumerate(rows):
-        in_header = index < first + count       # title rows and header rows name no header
+        in_header = index < unheaded            # title rows and header rows name no header
         sep = "\n"
         for cell in sorted(row, key=lambda c: c.column):
             text = cell.text

@@ -2,18 +2,20 @@
 
 xlrd (with formatting_info, which is what knows hidden rows, hidden columns and cell notes)
 reads the cells, sheet visibility and defined names; olefile reads the document properties
-(SummaryInformation / DocumentSummaryInformation). A workbook xlrd cannot read (an old BIFF
-version, a WPS variant it rejects) is converted to xlsx by LibreOffice and read by xlsx.py; only
-when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
+(SummaryInformation / DocumentSummaryInformation) and xls_margins the printed headers and
+footers (页眉/页脚), which xlrd does not; cells whose style shows nothing (concealing) are hidden.
+A workbook xlrd cannot read (an old BIFF version, a WPS variant it rejects) is converted to xlsx
+by LibreOffice and read by xlsx.py; only when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
 """
 from __future__ import annotations
 
 import datetime
 
 from screening.errors import UnreadableDocument
-from screening.extract import legacy, xlsx
-from screening.extract.cells import Sheet, Workbook, to_document
+from screening.extract import legacy, xls_margins, xlsx
+from screening.extract.cells import Sheet, Workbook, printed_margin, to_document
 from screening.extract.common import Limits
+from screening.extract.concealing import WHITE, Concealing, concealing
 from screening.extract.sniff import label, sniff
 from screening.types import Document
 
@@ -43,6 +45,10 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
         workbook = _read(book)
     finally:
         book.release_resources()
+    printed = xls_margins.margins(data)
+    for sheet in workbook.sheets:
+        sheet.margins = [(is_header, text) for is_header, code in printed.get(sheet.name, ())
+                         if (text := printed_margin(code))]
     workbook.metadata.extend(ole_properties(data))
     return to_document(workbook, data, name, fmt)
 
@@ -60,6 +66,7 @@ def _read(book) -> Workbook:
     import xlrd
 
     out = Workbook()
+    styles = _concealing_styles(book)
     for sx in range(book.nsheets):
         ws = book.sheet_by_index(sx)
         sheet = Sheet(ws.name, state=_VISIBILITY.get(ws.visibility, "hidden"))
@@ -67,7 +74,11 @@ def _read(book) -> Workbook:
         sheet.hidden_rows = {r + 1 for r, info in ws.rowinfo_map.items() if info.hidden}
         for r in range(ws.nrows):
             for c, cell in enumerate(ws.row(r)):
-                sheet.set(r + 1, c + 1, _text(cell, book.datemode, xlrd))
+                text = _text(cell, book.datemode, xlrd)
+                sheet.set(r + 1, c + 1, text)
+                hiding = styles.get(cell.xf_index)
+                if hiding is not None and text and hiding.hides(cell.ctype == xlrd.XL_CELL_TEXT):
+                    sheet.hidden_cells[r + 1, c + 1] = hiding.reason
         for (r, c), note in ws.cell_note_map.items():
             text = " ".join((note.text or "").split())
             if text:
@@ -83,6 +94,27 @@ def _read(book) -> Workbook:
         else:
             out.metadata.append(line)
     return out
+
+
+def _concealing_styles(book) -> dict[int, Concealing]:
+    """XF index → how that cell style hides its cells (a `;;;` format, text in its fill's colour)."""
+    out = {}
+    for index, xf in enumerate(book.xf_list):
+        number_format = book.format_map.get(xf.format_key)
+        font = book.font_list[xf.font_index] if xf.font_index < len(book.font_list) else None
+        fill = xf.background
+        background = WHITE if fill.fill_pattern == 0 else _rgb(book, fill.pattern_colour_index) \
+            if fill.fill_pattern == 1 else None            # 1: solid; others let the text show through
+        found = concealing(number_format.format_str if number_format else None,
+                           _rgb(book, font.colour_index) if font else None, background)
+        if found is not None:
+            out[index] = found
+    return out
+
+
+def _rgb(book, colour_index: int) -> str | None:
+    rgb = book.colour_map.get(colour_index)          # None: a system colour (automatic)
+    return "".join(f"{v:02X}" for v in rgb) if rgb else None
 
 
 def _text(cell, datemode: int, xlrd) -> str:

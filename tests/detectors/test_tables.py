@@ -149,6 +149,30 @@ def test_key_value_layout_in_two_cells(engine, fmt):
     assert creds and (creds[0].location.cell.row, creds[0].location.cell.column) == (first_row(fmt, before) + 1, 2)
 
 
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_the_header_row_names_the_column_of_every_cell(engine, fmt):
+    """A 公示's header row of plain cells (in html <td>, not <th>, as most pages write it) names
+    each finding's column, in every format."""
+    header = ["次第", "姓名", "身份证号", "联系电话"]
+    rows = [header] + [[str(i), name, number, phone] for i, (name, number, phone, _, _) in enumerate(PEOPLE, 1)]
+    before = ["2024年度困难群众临时救助情况"]
+    findings = [f for f in _screen(engine, MAKERS[fmt](rows, before=before), _file("headed", fmt))
+                if f.category is Category.PERSONAL_INFO and f.location.cell is not None]
+    assert {f.subtype for f in findings} >= {"name", "id_card", "phone"}
+    assert all(f.location.cell.header == header[f.location.cell.column - 1] for f in findings), fmt
+
+
+def test_an_html_header_row_of_td_cells_reads_as_one_of_th_cells(engine):
+    rows = [["姓名", "身份证号", "联系电话"]] + [[name, number, phone] for name, number, phone, _, _ in PEOPLE]
+
+    def seen(**options):
+        return sorted((f.rule, f.text, str(f.location.to_dict())) for f in _screen(engine, table_html(rows, **options),
+                                                                                  "公示.html"))
+
+    assert seen() == seen(th=True)
+    assert any("身份证号" in where for _, _, where in seen())
+
+
 def test_the_text_report_names_table_row_and_header(engine):
     from screening.report import to_text
 

@@ -71,6 +71,23 @@ def test_table_cells_are_the_table_part_with_row_column_and_header(doc):
     assert [b.cell for b in table.blocks][2:] == [CellRef(1, 2, 1, "姓名"), CellRef(1, 2, 2, "电话")]
 
 
+@pytest.mark.parametrize("head", [
+    "<tr><td colspan=3>2024年度临时救助名单</td></tr><tr><td>姓名</td><td>身份证号</td><td>联系电话</td></tr>",
+    "<thead><tr><td>姓名</td><td>身份证号</td><td>联系电话</td></tr></thead>",
+], ids=["title-then-td-labels", "thead-of-td"])
+def test_a_header_row_of_td_cells_names_the_columns_below_it(head):
+    """Below a title row or inside <thead>, a row of <td> labels is the header; a <th> row further
+    down heads a section of the list (城南街道), not its columns."""
+    page = (f"<html><body><article><p>现将救助情况公示如下。</p><table>{head}<tr><td>王建国</td><td>11010519491231002X</td><td>13812345678</td></tr>"
+            "<tr><th colspan=3>城南街道</th></tr><tr><td>李秀英</td><td>110101199003071233</td><td>15051234567</td></tr>"
+            "</table></article></body></html>")
+    doc = extract_bytes(page.encode("utf-8"), "名单.html")
+    (table,) = [p for p in doc.parts if p.kind is PartKind.TABLE]
+    cells = {table.text[b.start:b.end]: b.cell for b in table.blocks}
+    assert cells["13812345678"].header == "联系电话" and cells["110101199003071233"].header == "身份证号"
+    assert cells["姓名"].header is None and cells["李秀英"].header == "姓名"
+
+
 def test_hidden_elements_fields_and_comments_are_the_hidden_part(doc):
     assert labelled(doc, PartKind.HIDDEN)[:6] == [
         ("隐藏的内部意见", HTML_HIDDEN), ("拟任人选：赵六", HTML_HIDDEN), ("hidden 属性的文字", HTML_HIDDEN),

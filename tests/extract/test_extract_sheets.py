@@ -45,16 +45,20 @@ def gongshi_xlsx(rows: int = 5) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-def books(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sheets")
-    source = folder / "公示.xlsx"
-    source.write_bytes(gongshi_xlsx())
-    out = {"xlsx": source.read_bytes()}
-    if not requires_calc.args[0]:          # LibreOffice Calc installed
+def as_xls_and_ods(folder, name: str, xlsx: bytes) -> dict[str, bytes]:
+    """{"xlsx": xlsx} and, where LibreOffice Calc is installed, its conversions to .xls and .ods."""
+    source = folder / name
+    source.write_bytes(xlsx)
+    out = {"xlsx": xlsx}
+    if not requires_calc.args[0]:
         for target in ("xls", "ods"):
             out[target] = soffice_convert([source], target, folder)[0].read_bytes()
     return out
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    return as_xls_and_ods(tmp_path_factory.mktemp("sheets"), "公示.xlsx", gongshi_xlsx())
 
 
 def _id_findings(report):
@@ -140,6 +144,60 @@ def test_macros_of_a_real_xlsm_are_hidden_content(engine):
     assert "删除文件中的宏" in macro.suggestion
 
 
+def _styled_xlsx() -> bytes:
+    """A `;;;` number format, white text (theme "背景 1") on no fill and text in its solid fill's
+    colour show nothing in Excel; a click shows the cell. White on black and a `;;` format on
+    text (it hides numbers only) stay visible."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles.colors import Color
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["姓名", "身份证号", "联系电话", "银行卡号", "备注"])
+    ws.append(["王建国", ID_NUMBER, PHONE, "经办人赵六", "城南街道"])
+    ws.append(["李秀英", "（未填）", "（未填）", "（未填）", "城北街道"])
+    ws["B2"].number_format = ";;;"
+    ws["C2"].font = Font(color=Color(theme=0))
+    ws["D2"].font = Font(color="FFC00000")
+    ws["D2"].fill = PatternFill("solid", fgColor="FFC00000")
+    ws["A3"].font = Font(color="FFFFFFFF")
+    ws["A3"].fill = PatternFill("solid", fgColor="FF000000")
+    ws["E3"].number_format = ";;"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def styled_books(tmp_path_factory):
+    return as_xls_and_ods(tmp_path_factory.mktemp("styled"), "名单.xlsx", _styled_xlsx())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", pytest.param("xls", marks=requires_calc),
+                                 pytest.param("ods", marks=requires_calc)])
+def test_cells_a_style_shows_as_nothing_are_hidden_content(styled_books, fmt, engine):
+    doc = extract_bytes(styled_books[fmt], f"名单.{fmt}")
+    hidden = next(p for p in doc.parts if p.kind is PartKind.HIDDEN)
+    cells = {(b.cell.row, b.cell.column): (hidden.text[b.start:b.end], b.label) for b in hidden.blocks}
+    expected = {(2, 2): (ID_NUMBER, "工作表“名单” B 列中自定义格式“;;;”不显示内容的单元格"),
+                (2, 3): (PHONE, "工作表“名单” C 列中字体颜色与单元格底色相同的单元格"),
+                (2, 4): ("经办人赵六", "工作表“名单” D 列中字体颜色与单元格底色相同的单元格")}
+    if fmt == "xls":     # LibreOffice writes `;;` into an .xls as `;;;`, which Excel shows as nothing too
+        expected[3, 5] = ("城北街道", "工作表“名单” E 列中自定义格式“;;;”不显示内容的单元格")
+    assert cells == expected
+    table = next(p for p in doc.parts if p.kind is PartKind.TABLE)
+    assert "李秀英" in table.text and ID_NUMBER not in table.text
+    report = engine.screen(doc)
+    found = next(f for f in report.findings if f.rule == "pii.id_card")
+    where = found.location.to_dict()
+    assert (where["part"], where["sheet"], where["row"], where["column"], where["header"]) == (
+        "hidden", "名单", 2, 2, "身份证号")
+    assert "自定义格式“;;;”不显示内容" in found.message
+    assert any(f.rule == "hidden.text" and f.text == "经办人赵六" and "字体颜色与单元格底色相同" in f.message
+               for f in report.findings)
+
+
 def gongshi_xls() -> bytes:
     """The same 公示 as a BIFF8 .xls written by xlwt (no LibreOffice needed): ID column hidden, a
     hidden sheet with a phone number, a date cell."""
@@ -184,20 +242,26 @@ def test_an_xls_written_by_xlwt_is_read_by_xlrd_with_its_hidden_column_and_sheet
     assert "1\t王0\t女\t某街道某社区\t2025-03-01" in table.text
 
 
-def test_printed_headers_footers_and_drop_down_choices_are_read(engine):
-    """What the printed sheet carries in its margins (页眉/页脚) and what a drop-down list offers
-    (data validation "王建国,李秀英…", seen only on clicking the cell) are screened too."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+def _margined_book(footer: str) -> openpyxl.Workbook:
+    """A sheet 名单 whose printed pages carry a header "内部资料 注意保密" and `footer` on the right."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "名单"
     ws.append(["序号", "名录"])
     ws.append(["1", "张某"])
     ws.oddHeader.center.text = "内部资料 注意保密"
-    ws.oddFooter.right.text = f"经办人手机{PHONE} 第&P页"
+    ws.oddFooter.right.text = footer
+    return wb
+
+
+def test_printed_headers_footers_and_drop_down_choices_are_read(engine):
+    """What the printed sheet carries in its margins (页眉/页脚) and what a drop-down list offers
+    (data validation "王建国,李秀英…", seen only on clicking the cell) are screened too."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = _margined_book(f"经办人手机{PHONE} 第&P页")
     choices = DataValidation(type="list", formula1=f'"{ID_NUMBER},110101199003071234"')
-    ws.add_data_validation(choices)
+    wb.active.add_data_validation(choices)
     choices.add("B2:B10")
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -208,3 +272,50 @@ def test_printed_headers_footers_and_drop_down_choices_are_read(engine):
     assert ID_NUMBER in parts[PartKind.HIDDEN].text and "下拉列表" in parts[PartKind.HIDDEN].blocks[0].label
     found = {(f.subtype, f.location.part) for f in engine.screen(doc).findings}
     assert ("id_card", PartKind.HIDDEN) in found and ("phone", PartKind.FOOTER) in found
+
+
+def _margins_xlsx() -> bytes:
+    wb = _margined_book(f"经办人身份证号{ID_NUMBER} 第&P页")
+    wb.create_sheet("说明").append(["填表说明", "按实填写"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _margins_xlwt() -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("名单")
+    for r, row in enumerate([["序号", "名录"], ["1", "张某"]]):
+        for c, text in enumerate(row):
+            ws.write(r, c, text)
+    # xlwt 1.3's header_str/footer_str setters fail on Python 3 for any str (they re-decode it):
+    # the attributes they would set, set directly
+    ws._Worksheet__header_str = "&C内部资料 注意保密"
+    ws._Worksheet__footer_str = f"&R经办人身份证号{ID_NUMBER} 第&P页"
+    book.add_sheet("说明").write(0, 0, "填表说明")      # xlwt's own margins: &P and &F, nothing printed as text
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def margin_books(tmp_path_factory):
+    return {**as_xls_and_ods(tmp_path_factory.mktemp("margins"), "名单.xlsx", _margins_xlsx()),
+            "xlwt.xls": _margins_xlwt()}
+
+
+@pytest.mark.parametrize("made", ["xlwt.xls", pytest.param("xls", marks=requires_calc),
+                                  pytest.param("ods", marks=requires_calc)])
+def test_printed_headers_and_footers_of_xls_and_ods_are_read(margin_books, made, engine):
+    """An ID number in the footer every printed page of an .xls or .ods carries is found there."""
+    fmt = made.rpartition(".")[2]
+    doc = extract_bytes(margin_books[made], f"名单.{fmt}")
+    parts = {p.kind: p for p in doc.parts}
+    assert parts[PartKind.HEADER].text == "内部资料 注意保密"
+    assert parts[PartKind.FOOTER].text == f"经办人身份证号{ID_NUMBER} 第 页"       # the page number code dropped
+    assert parts[PartKind.FOOTER].blocks[0].label == "工作表“名单”打印时的页脚"
+    assert len(parts[PartKind.FOOTER].blocks) == 1       # the sheet 说明 prints no text of its own
+    found = next(f for f in engine.screen(doc).findings if f.rule == "pii.id_card")
+    assert found.location.part is PartKind.FOOTER and found.text == ID_NUMBER
