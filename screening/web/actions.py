@@ -4,6 +4,7 @@ the request would have answered. Payloads are JSON-able dicts (bytes as `data`),
 travel through Redis.
 
     screen       {"name", "text"} or {"name", "data"}        -> 200 report | 422 report (unreadable)
+    screen_batch {"data": batch.pack(files)}                 -> 200 {"schema", "reports", "summary"}
     open_case    {"actor_id", "filename", "data", "fields"}  -> 201 upload
     add_version  {"actor_id", "case_id", "filename", "data"} -> 201 upload
     rescreen     {"run_id"} or {"item_id"}                   -> 200 progress of the run (rescreen.py)
@@ -33,6 +34,13 @@ def screen(st: WebState, payload: dict) -> Result:
     else:
         report = screen_bytes(payload["data"], name, engine=st.engine)
     return (422 if report.error is not None else 200), report.to_dict()
+
+
+def screen_batch(st: WebState, payload: dict) -> Result:
+    from screening.report import to_json
+    from screening.web import batch
+
+    return 200, to_json(batch.screen_files(batch.unpack(payload["data"]), st.engine))
 
 
 def open_case(st: WebState, payload: dict) -> Result:
@@ -65,7 +73,7 @@ def rescreen(st: WebState, payload: dict) -> Result:
 
 
 ACTIONS: dict[str, Callable[[WebState, dict], Result]] = {
-    "screen": screen, "open_case": open_case, "add_version": add_version, "rescreen": rescreen,
+    "screen": screen, "screen_batch": screen_batch, "open_case": open_case, "add_version": add_version, "rescreen": rescreen,
 }
 
 

@@ -25,7 +25,7 @@ from screening.web import actions
 QUEUE = "screening"
 JOB_TIMEOUT = 900                 # seconds one job may run on the RQ worker (SCREENING_JOB_TIMEOUT)
 RETRIES = 2                       # runs again of a job whose worker was killed (then failed, visibly)
-IDEMPOTENT = frozenset({"rescreen"})   # kinds that may run twice without a second effect
+IDEMPOTENT = frozenset({"rescreen", "screen", "screen_batch"})   # may run twice without a second effect
 # A SimpleWorker has no heartbeat while it runs a job: its entry in the StartedJobRegistry lapses
 # JOB_TIMEOUT + 60 s after the job started. A worker's registry clean-up (every MAINTENANCE s, and
 # when a worker starts) then moves an abandoned job back to the queue if it has retries left

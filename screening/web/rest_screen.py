@@ -1,15 +1,18 @@
-"""`POST /api/v1/screen` (screen a file or text, store nothing) and `GET /api/v1/clearance`."""
+"""`POST /api/v1/screen` (screen a file or text, store nothing), `POST /api/v1/screen/batch` (several
+files, every one accounted for) and `GET /api/v1/clearance`."""
 from __future__ import annotations
 
 from flask import current_app, g, request, url_for
 from flask_smorest import Blueprint
+from werkzeug.datastructures import FileStorage
 
-from screening.web import actions
+from screening.web import actions, batch
 from screening.web.auth import principal, require_scope
 from screening.web.errors import ApiError
 from screening.web.http import (answer, form_body, is_multipart, json_body, query_args, request_body, responds,
                                 upload_name)
-from screening.web.schemas import Clearance, ClearanceQuery, FileUpload, JobAccepted, Report, ScreenText
+from screening.web.schemas import (Clearance, ClearanceQuery, FileUpload, FileUploads, JobAccepted, Report,
+                                   ReportBatch, ScreenText)
 from screening.web.state import state
 
 bp = Blueprint("screening_api", __name__, url_prefix="/api/v1", description="筛查与发布前核验（系统 API 密钥可用）")
@@ -51,6 +54,35 @@ def screen():
         raise ApiError(415, "unsupported_media_type",
                        "请求体应为 multipart/form-data（file 字段）或 application/json（{name, text}）")
     return run_or_queue("screen", payload)
+
+
+@bp.route("/screen/batch", methods=["POST"])
+@request_body(bp, multipart=FileUploads, description="multipart，一个或多个 file 字段（每个字段一个文件）")
+@responds(bp, 200, ReportBatch, "整批的审查报告（SPEC §3 的完整 JSON：每个文件一项，按上传顺序；无法读取的文件也列出，"
+                                "error 说明原因；summary 按结论和格式计数）；不保存任何内容",
+          errors=(400, 401, 403, 413, 415, 429))
+@bp.alt_response(202, schema=JobAccepted, description="文件较大：已转为后台任务，请轮询 poll 地址", success=True)
+@require_scope("screen")
+def screen_batch():
+    """筛查一批文件（不保存），如同 screening check 检查一个文件夹
+
+    每个上传的文件都有结果：能读取的给出结论和审查发现，不能读取的给出错误代码和原因。
+    """
+    files = uploads()
+    return run_or_queue("screen_batch", {"data": batch.pack(files)})
+
+
+def uploads() -> list[tuple[str, bytes]]:
+    """The `file` fields of a multipart request, in order, each with its cleaned name."""
+    if not is_multipart():
+        raise ApiError(415, "unsupported_media_type", "请求体应为 multipart/form-data，每个文件放在一个 file 字段")
+    files = [f for f in request.files.getlist("file") if isinstance(f, FileStorage)]
+    if not files:
+        raise ApiError(400, "no_files", "请求中没有文件：每个文件放在一个 file 字段", fields={"file": ["至少一个文件"]})
+    most = current_app.config["BATCH_MAX_FILES"]
+    if len(files) > most:
+        raise ApiError(400, "too_many_files", f"一批最多 {most} 个文件，本次 {len(files)} 个：请分批上传")
+    return [(upload_name(f), f.read()) for f in files]
 
 
 @bp.route("/clearance", methods=["GET"])

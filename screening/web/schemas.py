@@ -81,6 +81,19 @@ class Report(Open):
     notes = fields.List(fields.String(), metadata={"description": "what was screened and held nothing to report"})
 
 
+class ReportBatch(Open):
+    """SPEC §3's whole JSON report, as `screening check --format json` prints it for a folder."""
+    schema = fields.String(required=True, metadata={"example": "screening.report/1"})
+    reports = fields.List(fields.Nested(Report), required=True,
+                          metadata={"description": "one per file, in the order sent; a refused file has its error"})
+    summary = fields.Dict(required=True, metadata={"description": "files, by_outcome, by_format, errors"})
+
+
+class FileUploads(Schema):
+    file = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), required=True,
+                       metadata={"description": "one or more files, each in a `file` field"})
+
+
 # -- cases (SPEC §4) ----------------------------------------------------------------------------------
 
 class Upload(Open):

@@ -10,6 +10,7 @@
 | `REDIS_URL`         | `REDIS_URL`                  | none: jobs in a local thread pool, limits in memory |
 | `MAX_CONTENT_LENGTH`| `SCREENING_MAX_UPLOAD_BYTES` | 50 MiB (larger uploads answer 413)        |
 | `SYNC_MAX_BYTES`    | `SCREENING_SYNC_MAX_BYTES`   | 2 MiB (larger documents answer 202 + job) |
+| `BATCH_MAX_FILES`   | `SCREENING_BATCH_MAX_FILES`  | 100 files in one batch (API `screen/batch`, self-check) |
 | `RATE_LIMIT`        | `SCREENING_RATE_LIMIT`       | `300 per minute` per key, token or user   |
 | `LOGIN_RATE_LIMIT`  | `SCREENING_LOGIN_RATE_LIMIT` | `10 per minute; 50 per hour` failed logins per client address |
 | `PREFER_HTTPS`      | `SCREENING_PREFER_HTTPS`     | off (on: session cookie always `Secure`; it is anyway for https requests) |
@@ -52,6 +53,7 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "REDIS_URL": ("REDIS_URL", str, None),
     "MAX_CONTENT_LENGTH": ("SCREENING_MAX_UPLOAD_BYTES", int, 50 * MIB),
     "SYNC_MAX_BYTES": ("SCREENING_SYNC_MAX_BYTES", int, 2 * MIB),
+    "BATCH_MAX_FILES": ("SCREENING_BATCH_MAX_FILES", int, 100),
     "RATE_LIMIT": ("SCREENING_RATE_LIMIT", str, "300 per minute"),
     "LOGIN_RATE_LIMIT": ("SCREENING_LOGIN_RATE_LIMIT", str, "10 per minute; 50 per hour"),
     "PREFER_HTTPS": ("SCREENING_PREFER_HTTPS", _flag, False),

@@ -426,3 +426,25 @@ def test_the_fourth_stage_on_and_off(server, chromium, tmp_path):
     switch("关闭保密审核")
     path, flashed = open_and_pass_head("关于开展义务植树活动的补充通知")
     assert "案件现处于：单位负责人审发" in flashed
+
+
+def test_the_selfcheck_checks_several_files_at_once(server, chromium, tmp_path):
+    """A drafter drops three files and only checks them: one row each, the unreadable one says why."""
+    from tests.docgen import make_docx
+
+    make_docx(tmp_path / "表彰通报.docx", paragraphs=ID_DRAFT.splitlines())
+    (tmp_path / "植树通知.txt").write_text("关于开展义务植树活动的通知\n请各科室按时参加。\n", encoding="utf-8")
+    (tmp_path / "损坏.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    drafter = Person(chromium, server, "zhang")
+    page = drafter.go("/selfcheck")
+    page.set_input_files("#file", [str(tmp_path / n) for n in ("表彰通报.docx", "植树通知.txt", "损坏.docx")])
+    assert "已选择 3 个文件" in page.inner_text(".dz-name")
+    page.click("button[value=check]")
+    page.wait_for_selector("#batch-files")
+    rows = page.locator("#batch-files tr.batch-row")
+    assert rows.count() == 3
+    assert "拦截" in rows.nth(0).inner_text() and "未发现问题" in rows.nth(1).inner_text()
+    assert "无法审查" in rows.nth(2).inner_text()
+    assert "共 3 个文件" in page.inner_text("#batch-summary")
+    audit_page(page)
+    drafter.close()

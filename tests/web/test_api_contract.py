@@ -83,7 +83,7 @@ def test_the_docs_page_uses_no_external_resources(client):
 ALL_OPERATIONS = sorted(SPEC_OPERATIONS | {
     ("get", "/api/v1/jobs/{job_id}"), ("get", "/api/v1/whoami"), ("get", "/api/v1/webhook"),
     ("put", "/api/v1/webhook"), ("delete", "/api/v1/webhook"),
-    ("post", "/api/v1/documents/{case_id}/redacted-version")})
+    ("post", "/api/v1/documents/{case_id}/redacted-version"), ("post", "/api/v1/screen/batch")})
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
 

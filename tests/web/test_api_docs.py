@@ -38,8 +38,9 @@ def test_the_curl_example_runs(live_sqlite: Live, tmp_path: Path):
     assert run.returncode == 0, run.stderr + run.stdout
     answers = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
     assert [a.get("verdict") for a in answers[:2]] == ["block", "pass"]
-    assert answers[2]["stage"] == "draft" and answers[2]["version"] == 1
-    assert answers[3]["publishable"] is False and answers[3]["document"] == answers[2]["id"]
+    assert answers[2]["summary"]["files"] == 2 and [r["verdict"] for r in answers[2]["reports"]] == ["pass", "pass"]
+    assert answers[3]["stage"] == "draft" and answers[3]["version"] == 1
+    assert answers[4]["publishable"] is False and answers[4]["document"] == answers[3]["id"]
 
 
 def test_the_python_example_runs(live_sqlite: Live, tmp_path: Path):

@@ -13,12 +13,15 @@ from screening.engine import prepare
 from screening.errors import UnreadableDocument
 from screening.pipeline import text_document
 from screening.review.basis import basis_for, citation
+from screening.report import tally
 from screening.review.enums import Role
+from screening.review.errors import Invalid
 from screening.review.models import Department, User
 from screening.review.quarantine import markings_seen
 from screening.review.tx import transaction
 from screening.sheet.data import explain
 from screening.types import Document, Report
+from screening.web import batch
 from screening.web.ui import bp
 from screening.web.ui.cases import Submitted, flash_upload, upload_from_form
 from screening.web.ui.common import db, now, roles, screener, service
@@ -43,6 +46,12 @@ def selfcheck():
 @bp.route("/selfcheck", methods=["POST"])
 @roles(Role.DRAFTER)
 def selfcheck_post():
+    chosen = [f for f in request.files.getlist("file") if f.filename]
+    if len(chosen) > 1:
+        if request.form.get("mode") != "check":
+            raise Invalid("one_file_per_case", f"一事一审：开立审查案件一次只能上传一个文件（本次选择了 {len(chosen)} 个）。"
+                                               "多个文件请点“仅检查（不保存）”，逐个查看结论后再分别开立案件")
+        return batch_check([(f.filename, f.read()) for f in chosen])
     sent = upload_from_form()
     if request.form.get("mode") == "check":
         return quick_check(sent, back="ui.selfcheck")
@@ -115,6 +124,24 @@ def quick_check(sent: Submitted, *, back: str, title: str = "自查结果（未�
         hidden_parts=hidden_parts(doc, hidden), screens=len(screens), marks=None, text=sent.text,
         shown=[render_screen(screens, n, visible) for n in range(1, min(len(screens), QUICK_SCREENS) + 1)],
         departments=departments() if g.user.role is Role.DRAFTER else [], **page)
+
+
+def batch_check(files: list[tuple[str, bytes]]):
+    """Several files checked at once (nothing kept): one row per file, in the order chosen — its
+    verdict and findings, or why it could not be read; a file with a classification marking shows
+    only that, and the officers are told as for one file."""
+    most = current_app.config["BATCH_MAX_FILES"]
+    if len(files) > most:
+        raise Invalid("too_many_files", f"一次最多检查 {most} 个文件，本次选择了 {len(files)} 个，请分批检查")
+    rows = []
+    for report in batch.screen_files(files, screener()):
+        marks = markings_seen(report.findings) if report.error is None else []
+        if marks:
+            report_marking(report, marks)
+        rows.append({"report": report, "marks": marks, "findings": [] if marks else finding_views(report)})
+    reports = [row["report"] for row in rows]
+    return render_template("ui/batch.html", rows=rows, summary=tally(reports),
+                           refused=sum(1 for r in reports if r.error is not None))
 
 
 def report_marking(report: Report, marks: list[dict]) -> None:

@@ -12,7 +12,12 @@
   $all(".dropzone").forEach(function (zone) {
     var input = zone.querySelector("input[type=file]");
     var name = zone.querySelector(".dz-name");
-    function show() { if (name) name.textContent = input.files.length ? "已选择：" + input.files[0].name : ""; }
+    function show() {
+      if (!name) return;
+      var n = input.files.length;
+      name.textContent = n === 0 ? "" : n === 1 ? "已选择：" + input.files[0].name
+        : "已选择 " + n + " 个文件：" + Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、");
+    }
     input.addEventListener("change", show);
     ["dragenter", "dragover"].forEach(function (t) {
       zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
