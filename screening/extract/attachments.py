@@ -1,9 +1,9 @@
 """Attachments and embedded files, screened as part of the document that carries them.
 
 An extractor hands over the files it finds (OFD attachments, PDF embedded files and file
-attachment annotations, docx embeddings) as `Member`s; `extract_members` reads each one through
-the same dispatch as a top-level file (`screening.extract.extract_bytes`) and copies its text
-into the parent's `attachment` part, every block with `member` set to the attachment's name
+attachment annotations, docx embeddings) as `Member`s; `extract_members` unwraps an OLE object to
+the file it holds (ole_package.py), reads each one through the same dispatch as a top-level file
+(`screening.extract.extract_bytes`) and copies its text into the parent's `attachment` part, every block with `member` set to the attachment's name
 (`外层/内层` when nested). The nesting depth (`Limits.attachment_depth`) and the bytes opened per
 level (`Limits.attachment_total`) are capped. A member that cannot be read, or is not opened
 because of a cap, becomes a warning: the parent is then never passed unread.
@@ -18,6 +18,7 @@ from screening.errors import UnreadableDocument
 from screening.extract.common import (
     WARN_ATTACHMENT, WARN_ATTACHMENT_BUDGET, WARN_ATTACHMENT_DEPTH, Limits, PartBuilder, Parts,
 )
+from screening.extract.ole_package import unwrap
 from screening.extract.sniff import HTML_EXTS, TEXT_EXTS, sniff, suffix
 from screening.types import Document, PartKind
 
@@ -51,6 +52,8 @@ def extract_members(members: Iterable[Member], parts: Parts, limits: Limits) -> 
     warnings: list[str] = []
     budget = limits.attachment_total
     for member in members:
+        name, data = unwrap(member.name, member.data)     # an OLE object: the file it wraps
+        member = replace(member, name=name, data=data)
         parts[PartKind.METADATA].add(f"{NAME_LABEL}：{member.name}", page=member.page)
         if limits.attachment_depth <= 0:
             warnings.append(WARN_ATTACHMENT_DEPTH.format(name=member.name))
