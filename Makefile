@@ -56,7 +56,14 @@ check: $(STAMP) model
 	@test -n "$(FILE)" || (echo "用法：make check FILE=草稿.docx" >&2; exit 2)
 	$(BIN)/screening check $(FILE)
 
-bench: $(STAMP) model
+# References measured beside the product, each in a benchmark-only virtualenv (never the product's).
+DETECT_SECRETS := benchmarks/.venv-detect-secrets/bin/detect-secrets
+
+$(DETECT_SECRETS):
+	$(PYTHON) -m venv benchmarks/.venv-detect-secrets
+	benchmarks/.venv-detect-secrets/bin/pip install --quiet --disable-pip-version-check detect-secrets==1.5.0
+
+bench: $(STAMP) model $(DETECT_SECRETS)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/personal.py
 
