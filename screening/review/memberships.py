@@ -50,8 +50,8 @@ def add_membership(db: Database, name: str, role: Role | str, *, department: str
             if dept is None:
                 raise NotFound("no_such_department", f"单位“{user.unit.name}”没有名为“{department}”的部门")
         position = _position(role, dept.id if dept else None)
-        held = [_position(user.role, user.department_id), *(_position(m.role, m.department_id) for m in held(user))]
-        if position in held:
+        taken = [_position(user.role, user.department_id), *(_position(m.role, m.department_id) for m in held(user))]
+        if position in taken:
             where = f"（{dept.name}）" if dept else ""
             raise Invalid("duplicate_membership", f"{user.label}已担任{role.label}{where}，不能重复添加")
         row = Membership(user_id=user.id, role=role, department_id=position[1],
