@@ -355,7 +355,7 @@ def confirm_account(db: Database, name: str, *, by: int, now: datetime | None = 
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
         actor = _actor(tx.session, by)
-        if actor is None or actor.role is not Role.SECRECY_OFFICER or actor.unit_id != user.unit_id:
+        if actor is None or Role.SECRECY_OFFICER not in roles_of(actor) or actor.unit_id != user.unit_id:
             raise Forbidden("officer_required", "只有本单位的保密员可以确认账号")
         if user.provisioned_by_id == actor.id or user.id == actor.id:
             raise Forbidden("same_person", "不能确认自己开设或自己的账号")
@@ -380,7 +380,7 @@ def provisionings(db: Database, *, officer: int) -> list[Provisioning]:
     the API, not at the command line), unconfirmed first, then the newest."""
     with db.read() as s:
         actor = _actor(s, officer)
-        if actor is None or actor.role is not Role.SECRECY_OFFICER:
+        if actor is None or Role.SECRECY_OFFICER not in roles_of(actor):
             raise Forbidden("officer_required", "只有保密员可以确认账号")
         users = s.execute(sa.select(User).where(User.unit_id == actor.unit_id,
                                                 User.provisioned_by_id.is_not(None))).scalars().all()

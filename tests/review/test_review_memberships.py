@@ -159,3 +159,20 @@ def test_a_membership_counts_as_provisioning_for_the_clearance(svc, org):
     accounts.confirm_account(svc.db, "li", by=org.officer)
     accounts.confirm_account(svc.db, "zhao", by=org.officer)
     assert svc.clearance(sha(CLEAN)).publishable is True
+
+
+def test_a_secrecy_officer_membership_does_the_officers_work(svc, org):
+    """wang (leader) also secrecy officer: answers an escalation and confirms an account, which the
+    leader role alone may not."""
+    case_id = open_clean(svc, org)
+    submit(svc, org, case_id)
+    svc.escalate(org.head, case_id, question="是否涉及工作秘密？")
+    with pytest.raises(Forbidden):
+        svc.answer_escalation(org.leader, case_id, answer="不涉及")
+    memberships.add_membership(svc.db, "li", "leader", by=org.admin)
+    with pytest.raises(Forbidden):
+        accounts.confirm_account(svc.db, "li", by=org.leader)
+    memberships.add_membership(svc.db, "wang", "secrecy_officer", by=org.admin)
+    assert svc.answer_escalation(org.leader, case_id, answer="经保密办确认，不涉及")["stage"] == "head_review"
+    accounts.confirm_account(svc.db, "li", by=org.leader)
+    assert [p.user.name for p in accounts.provisionings(svc.db, officer=org.leader) if p.confirmed_by] == ["li"]
