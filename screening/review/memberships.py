@@ -67,6 +67,13 @@ def add_membership(db: Database, name: str, role: Role | str, *, department: str
         return info(row)
 
 
+def _is(held: MembershipInfo, role: Role | str | None, department: str | None) -> bool:
+    """`held` is the membership named by role and (for a drafter or head) department."""
+    if str(held.role) != str(role):
+        return False
+    return held.role not in WITH_DEPARTMENT or held.department == (department or "").strip()
+
+
 def remove_membership(db: Database, name: str, *, membership_id: int | None = None,
                       role: Role | str | None = None, department: str | None = None,
                       now: datetime | None = None, by: int | None = None) -> MembershipInfo:
@@ -76,9 +83,8 @@ def remove_membership(db: Database, name: str, *, membership_id: int | None = No
         s = tx.session
         user = find_user(s, name)
         actor = admin_of(s, by, user.unit_id)
-        row = next((m for m in user.memberships if m.id == membership_id
-                    or (membership_id is None and str(m.role) == str(role)
-                        and (m.department.name if m.department else None) == ((department or "").strip() or None))),
+        row = next((m for m in user.memberships
+                    if (m.id == membership_id if membership_id is not None else _is(info(m), role, department))),
                    None)
         if row is None:
             raise NotFound("no_such_membership", f"{user.label}没有该兼任角色")
