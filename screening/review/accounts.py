@@ -31,6 +31,7 @@ from screening.review.db import Database
 from screening.review.enums import SCOPES, Role
 from screening.review.errors import AuthError, Forbidden, Invalid, NotFound
 from screening.review.models import ApiKey, Department, PersonalToken, Unit, User
+from screening.review.positions import WITH_DEPARTMENT, MembershipInfo, held, info, roles_of
 from screening.review.tx import transaction
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -88,16 +89,29 @@ class UserInfo:
     active: bool
     session_epoch: int = 0
     deployment_admin: bool = False
+    memberships: tuple[MembershipInfo, ...] = ()     # further roles (兼任), see `positions`
+    roles: frozenset[Role] = frozenset()             # the primary role and every membership's
 
     @classmethod
     def of(cls, user: User) -> UserInfo:
         return cls(user.id, user.name, user.label, user.role, user.unit_id, user.unit.name,
                    user.department_id, user.department.name if user.department else None, user.active,
-                   user.session_epoch or 0, bool(user.deployment_admin))
+                   user.session_epoch or 0, bool(user.deployment_admin),
+                   tuple(info(m) for m in held(user)), roles_of(user))
+
+    def holds(self, *roles: Role) -> bool:
+        """The person holds one of `roles`, as primary role or as a membership."""
+        return bool((self.roles or {self.role}) & set(roles))
+
+    def departments_as(self, role: Role) -> list[int]:
+        """The departments in which the person holds `role` (primary first)."""
+        own = [self.department_id] if self.role is role and self.department_id is not None else []
+        return own + [m.department_id for m in self.memberships if m.role is role and m.department_id is not None]
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "display_name": self.display_name,
-                "role": str(self.role), "unit": self.unit, "department": self.department}
+                "role": str(self.role), "unit": self.unit, "department": self.department,
+                "memberships": [m.to_dict() for m in self.memberships]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +325,13 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
             raise Invalid("department_required", f"{role.label}必须指定部门")
         old = {"role": str(user.role), "unit": user.unit.name,
                "department": user.department.name if user.department else None}
+        # memberships are of the person's unit, and an administrator holds none
+        gone = [m for m in user.memberships
+                if unit_row.id != user.unit_id or role is Role.ADMIN or (m.role is role and (
+                    role not in WITH_DEPARTMENT or m.department_id == (dept_row.id if dept_row else None)))]
+        dropped = [info(m).label for m in gone]
+        for m in gone:
+            user.memberships.remove(m)
         user.role, user.unit_id = role, unit_row.id
         user.department_id = dept_row.id if dept_row else None
         user.provisioned_by_id, user.provisioned_at = (actor.id if actor else None), tx.now
@@ -321,7 +342,8 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
                                  .scalars()))
         _record(tx, "user.role", actor, user=name, old=old,
                 new={"role": str(role), "unit": unit_row.name, "department": dept_row.name if dept_row else None},
-                open_cases_signed=signed_open, tokens_revoked=revoked)
+                open_cases_signed=signed_open, tokens_revoked=revoked,
+                **({"memberships_removed": dropped} if dropped else {}))
         s.flush()
         s.refresh(user)
         return UserInfo.of(user), signed_open
@@ -333,7 +355,7 @@ def confirm_account(db: Database, name: str, *, by: int, now: datetime | None = 
     with transaction(db, now or utcnow()) as tx:
         user = find_user(tx.session, name)
         actor = _actor(tx.session, by)
-        if actor is None or actor.role is not Role.SECRECY_OFFICER or actor.unit_id != user.unit_id:
+        if actor is None or Role.SECRECY_OFFICER not in roles_of(actor) or actor.unit_id != user.unit_id:
             raise Forbidden("officer_required", "只有本单位的保密员可以确认账号")
         if user.provisioned_by_id == actor.id or user.id == actor.id:
             raise Forbidden("same_person", "不能确认自己开设或自己的账号")
@@ -358,7 +380,7 @@ def provisionings(db: Database, *, officer: int) -> list[Provisioning]:
     the API, not at the command line), unconfirmed first, then the newest."""
     with db.read() as s:
         actor = _actor(s, officer)
-        if actor is None or actor.role is not Role.SECRECY_OFFICER:
+        if actor is None or Role.SECRECY_OFFICER not in roles_of(actor):
             raise Forbidden("officer_required", "只有保密员可以确认账号")
         users = s.execute(sa.select(User).where(User.unit_id == actor.unit_id,
                                                 User.provisioned_by_id.is_not(None))).scalars().all()

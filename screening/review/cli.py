@@ -1,5 +1,5 @@
 """Administration commands (SPEC §2): `init`, `user add`, `token create`, `apikey create|revoke`,
-`audit verify`, plus `user list`, `token revoke`, `apikey list`, `deadlines refresh` and
+`audit verify`, plus `user list|password|set-role|add-membership|remove-membership`, `token revoke`, `apikey list`, `deadlines refresh` and
 `unit secrecy-stage` (the optional fourth stage 保密审核).
 
 `register(subparsers)` adds them to the `screening` console script; every subcommand sets
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from screening.review import accounts, audit, units
+from screening.review import accounts, audit, memberships, units
 from screening.review.config import ReviewConfig
 from screening.review.db import Database, current_revision, head_revision, upgrade
 from screening.review.deadlines import CalendarError, WorkCalendar
@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_init)
 
     user = subparsers.add_parser("user", help="用户管理")
-    users = user.add_subparsers(dest="user_command", required=True, metavar="{add,list,password,set-role}")
+    users = user.add_subparsers(dest="user_command", required=True,
+                                metavar="{add,list,password,set-role,add-membership,remove-membership}")
     p = users.add_parser("add", help="新增用户（单位、部门不存在时自动创建）")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -54,6 +55,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--unit")
     p.add_argument("--department")
     p.set_defaults(func=cmd_user_set_role)
+    for command, helptext, func in (
+            ("add-membership", "为用户增加兼任角色（如兼任另一部门的负责人；部门须为其本单位的部门）", cmd_user_add_membership),
+            ("remove-membership", "取消用户的兼任角色", cmd_user_remove_membership)):
+        p = users.add_parser(command, help=helptext)
+        p.add_argument("name")
+        p.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.ADMIN])
+        p.add_argument("--department", help="承办人、部门负责人必填")
+        p.set_defaults(func=func)
 
     unit = subparsers.add_parser("unit", help="单位设置")
     unit_commands = unit.add_subparsers(dest="unit_command", required=True, metavar="{secrecy-stage}")
@@ -192,11 +201,28 @@ def cmd_user_set_role(args: argparse.Namespace) -> int:
     return _with_db(run)
 
 
+def cmd_user_add_membership(args: argparse.Namespace) -> int:
+    def run(db: Database) -> int:
+        added = memberships.add_membership(db, args.name, args.role, department=args.department)
+        print(f"已为用户 {args.name} 增加兼任：{added.label}；其登录会话和个人令牌已失效")
+        return 0
+    return _with_db(run)
+
+
+def cmd_user_remove_membership(args: argparse.Namespace) -> int:
+    def run(db: Database) -> int:
+        gone = memberships.remove_membership(db, args.name, role=args.role, department=args.department)
+        print(f"已取消用户 {args.name} 的兼任：{gone.label}；其登录会话和个人令牌已失效")
+        return 0
+    return _with_db(run)
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     def run(db: Database) -> int:
         for u in accounts.list_users(db):
             state = "" if u.active else "（已停用）"
-            print(f"{u.id}\t{u.name}\t{u.role}\t{u.unit}\t{u.department or '-'}{state}")
+            also = "".join(f"\t兼任：{m.label}" for m in u.memberships)
+            print(f"{u.id}\t{u.name}\t{u.role}\t{u.unit}\t{u.department or '-'}{state}{also}")
         return 0
     return _with_db(run)
 

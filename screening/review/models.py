@@ -147,10 +147,28 @@ class User(Base):
     provision_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unit: Mapped[Unit] = relationship()
     department: Mapped[Department | None] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(order_by="Membership.id", back_populates="user",
+                                                         cascade="all, delete-orphan")
 
     @property
     def label(self) -> str:
         return self.display_name or self.name
+
+
+class Membership(Base):
+    """A further role of a person (兼任): a role and, for a drafter or head, a department of the
+    person's own unit, given by an administrator (0010). Each membership acts as its own actor;
+    segregation (one person, one stage of a case) stays per person."""
+
+    __tablename__ = "user_memberships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    created_by_id: Mapped[int | None] = mapped_column()     # None: the command line
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user: Mapped[User] = relationship(back_populates="memberships")
+    department: Mapped[Department | None] = relationship()
 
 
 class PersonalToken(Base):

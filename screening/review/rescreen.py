@@ -26,6 +26,7 @@ from screening.review.archive_roots import ArchiveFolder, archive_folder
 from screening.review.enums import Role, Stage
 from screening.review.errors import Forbidden, Invalid, NotFound, ReviewError
 from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime, Version
+from screening.review.positions import holding, roles_of
 from screening.review.tx import transaction
 from screening.template import Page, once_per_site, reported_once, templated
 
@@ -252,8 +253,7 @@ def _finish_if_done(s: Session, run: RescreenRun, now: datetime, tx: Any) -> Non
         p = _progress(s, run.id)
         tx.record("rescreen.finish", None, None, **p.to_dict())
         if run.folder is not None:
-            officers = s.execute(sa.select(User).where(User.unit_id == run.unit_id, User.active.is_(True),
-                                                       User.role == Role.SECRECY_OFFICER)).scalars().all()
+            officers = s.execute(sa.select(User).where(holding(Role.SECRECY_OFFICER, run.unit_id))).scalars().all()
             tx.notify(officers, None, "rescreen",
                       f"已公开档案复查（{run.folder}）完成：{p.total} 个文件，{p.flagged} 个有发现，"
                       f"{p.failed} 个无法读取，请在档案复查页复核")
@@ -393,7 +393,7 @@ def acknowledge(service: Any, actor_id: int, item_id: int, *, note: str = "") ->
 
 def _officer(s: Session, actor_id: int) -> User:
     user = s.get(User, actor_id)
-    if user is None or not user.active or user.role is not Role.SECRECY_OFFICER:
+    if user is None or not user.active or Role.SECRECY_OFFICER not in roles_of(user):
         raise Forbidden("forbidden", "只有保密员可以发起和复核档案复查")
     return user
 

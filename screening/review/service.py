@@ -49,6 +49,7 @@ from screening.review.models import (
     User,
 )
 from screening.review.notify import InAppNotifier, Notifier
+from screening.review.positions import actors_of, departments_as, roles_of
 from screening.review.publicity import FindingState, finding_label, is_hint, suggest
 from screening.review.storage import BlobStore, open_store
 from screening.review.tx import Tx, transaction
@@ -57,7 +58,7 @@ from screening.review.workflow import (
     Actor,
     CaseFacts,
     Event,
-    authorize,
+    authorize_any,
     sign_event,
     transition,
 )
@@ -381,7 +382,7 @@ class ReviewService:
             case, user = self._case(s, case_id), self._user(s, actor_id)
             if case.stage is not Stage.QUARANTINED:
                 raise Conflict("wrong_stage", "只有已隔离的案件才有泄密事件需要关闭")
-            if user.role is not Role.SECRECY_OFFICER or user.unit_id != case.unit_id or not user.active:
+            if Role.SECRECY_OFFICER not in roles_of(user) or user.unit_id != case.unit_id or not user.active:
                 raise Forbidden("forbidden", "只有本单位保密员可以关闭泄密事件")
             closed = s.execute(views.closed_incidents().where(AuditEvent.case_id == case.id)).first()
             if closed is not None:
@@ -613,15 +614,16 @@ class ReviewService:
 
     @staticmethod
     def _may_open(user: User) -> None:
-        if user.role is not Role.DRAFTER or not user.active:
+        if Role.DRAFTER not in roles_of(user) or not user.active:
             raise Forbidden("forbidden", "只有承办人可以新建保密审查案件")
 
     @staticmethod
     def _department(s: Session, user: User, name: str | None) -> Department:
         if name is None or not name.strip():
-            if user.department is None:
+            own = departments_as(user, Role.DRAFTER)   # the primary role's, else the first membership's
+            if not own:
                 raise Invalid("department_required", "请指定承办部门")
-            return user.department
+            return s.get(Department, own[0])
         dept = s.execute(sa.select(Department).where(Department.unit_id == user.unit_id,
                                                      Department.name == name.strip())).scalar_one_or_none()
         if dept is None:
@@ -635,7 +637,7 @@ class ReviewService:
             raise self._missing(case.id)
         target = transition(case.stage, event, before_escalation=case.stage_before_escalation,
                             secrecy=case.secrecy_stage)
-        authorize(event, actor_of(user), facts_of(case))
+        authorize_any(event, actors_of(user), facts_of(case))
         return target
 
 
@@ -656,6 +658,7 @@ def refresh_deadlines(db: Database, calendar: WorkCalendar, now: datetime) -> in
 
 
 def actor_of(user: User) -> Actor:
+    """The person's primary position only (see `positions.actors_of` for all of them)."""
     return Actor(user.id, user.role, user.unit_id, user.department_id, user.active)
 
 

@@ -21,6 +21,7 @@ from screening.review.enums import (
 )
 from screening.review.errors import Invalid
 from screening.review.models import AuditEvent, Case, Disposition, Finding, Signoff, Unit, User, Version
+from screening.review.positions import departments_as, holding, roles_of
 
 INCIDENT_CLOSED = "case.close_incident"
 
@@ -46,14 +47,14 @@ def china_date(moment: datetime) -> date:
 
 def can_view(user: User, case: Case) -> bool:
     """Need to know: the drafter, heads of the case's department, leaders and secrecy officers of
-    its unit, and whoever has signed or was asked about it."""
+    its unit (as primary role or membership), and whoever has signed or was asked about it."""
     if user.id == case.created_by_id:
         return True
     if user.unit_id != case.unit_id:
         return False
-    if user.role in (Role.LEADER, Role.SECRECY_OFFICER):
+    if roles_of(user) & {Role.LEADER, Role.SECRECY_OFFICER}:
         return True
-    if user.role is Role.HEAD and user.department_id == case.department_id:
+    if case.department_id in departments_as(user, Role.HEAD):
         return True
     return any(s.by_id == user.id for s in case.signoffs)
 
@@ -183,36 +184,38 @@ def is_overdue(case: Case, today: date) -> bool:
 
 
 def people(s: Session, case: Case, role: Role) -> list[User]:
-    """The active users with `role` for this case: its unit (and, for heads, its department)."""
-    q = sa.select(User).where(User.role == role, User.unit_id == case.unit_id, User.active.is_(True))
-    if role is Role.HEAD:
-        q = q.where(User.department_id == case.department_id)
+    """The active users holding `role` for this case (as primary role or membership): its unit (and,
+    for heads, its department)."""
+    q = sa.select(User).where(holding(role, case.unit_id, case.department_id if role is Role.HEAD else None))
     return list(s.execute(q.order_by(User.id)).scalars())
 
 
 # -- to-do -------------------------------------------------------------------------------------------
 
 def todo(session: Session, user: User, today: date) -> list[dict]:
-    """What waits for this person, oldest due first."""
-    q = sa.select(Case)
-    if user.role is Role.DRAFTER:
-        q = q.where(Case.created_by_id == user.id, Case.stage.in_([Stage.DRAFT, Stage.RETURNED]))
-        action = {Stage.DRAFT: "处置审查发现并提交审核", Stage.RETURNED: "按退回意见修改后重新提交"}
-    elif user.role is Role.HEAD:
-        q = q.where(Case.department_id == user.department_id, Case.unit_id == user.unit_id,
-                    Case.stage == Stage.HEAD_REVIEW)
-        action = {Stage.HEAD_REVIEW: "审核（同意或退回）"}
-    elif user.role is Role.LEADER:
-        q = q.where(Case.unit_id == user.unit_id, Case.stage == Stage.LEADER_REVIEW)
-        action = {Stage.LEADER_REVIEW: "审发（同意或退回）"}
-    elif user.role is Role.SECRECY_OFFICER:
-        q = q.where(Case.unit_id == user.unit_id,
-                    Case.stage.in_([Stage.SECRECY_REVIEW, Stage.ESCALATED, Stage.QUARANTINED]),
-                    Case.id.not_in(closed_incidents()))
-        action = {Stage.SECRECY_REVIEW: "保密审核（同意或退回）", Stage.ESCALATED: "登记报请确定的答复",
-                  Stage.QUARANTINED: "按泄密事件处置涉密文件"}
-    else:
+    """What waits for this person in each position they hold (primary role and memberships), oldest
+    due first."""
+    roles = roles_of(user)
+    waiting, action = [], {}
+    if Role.DRAFTER in roles:
+        waiting.append((Case.created_by_id == user.id) & Case.stage.in_([Stage.DRAFT, Stage.RETURNED]))
+        action |= {Stage.DRAFT: "处置审查发现并提交审核", Stage.RETURNED: "按退回意见修改后重新提交"}
+    if Role.HEAD in roles:
+        waiting.append(Case.department_id.in_(departments_as(user, Role.HEAD))
+                       & (Case.unit_id == user.unit_id) & (Case.stage == Stage.HEAD_REVIEW))
+        action |= {Stage.HEAD_REVIEW: "审核（同意或退回）"}
+    if Role.LEADER in roles:
+        waiting.append((Case.unit_id == user.unit_id) & (Case.stage == Stage.LEADER_REVIEW))
+        action |= {Stage.LEADER_REVIEW: "审发（同意或退回）"}
+    if Role.SECRECY_OFFICER in roles:
+        waiting.append((Case.unit_id == user.unit_id)
+                       & Case.stage.in_([Stage.SECRECY_REVIEW, Stage.ESCALATED, Stage.QUARANTINED])
+                       & Case.id.not_in(closed_incidents()))
+        action |= {Stage.SECRECY_REVIEW: "保密审核（同意或退回）", Stage.ESCALATED: "登记报请确定的答复",
+                   Stage.QUARANTINED: "按泄密事件处置涉密文件"}
+    if not waiting:
         return []
+    q = sa.select(Case).where(sa.or_(*waiting))
     cases = session.execute(q.order_by(Case.due_date.is_(None), Case.due_date, Case.id)).scalars()
     return [{"case_id": c.id, "title": c.title, "doc_number": c.doc_number, "stage": str(c.stage),
              "stage_label": c.stage.label, "action": action[c.stage], "due_date": iso(c.due_date),

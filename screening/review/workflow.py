@@ -19,7 +19,7 @@ the head's approve leads to secrecy_review, signed by the unit's secrecy officer
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -185,6 +185,28 @@ def authorize(event: Event, actor: Actor, case: CaseFacts) -> None:
         return  # done by the system on upload; the upload itself is authorized as NEW_VERSION
     else:  # pragma: no cover - every event is handled above
         raise AssertionError(event)
+
+
+_TELLING = ("segregation", "inactive", "forbidden", "not_your_stage")
+
+
+def authorize_any(event: Event, actors: Sequence[Actor], case: CaseFacts) -> Actor:
+    """A person with several memberships acts as several actors (their primary role first): the
+    first one that may cause `event` on `case`, else the most telling refusal of them all (a
+    segregation refusal before "not your stage"). The actors of one person share their user id, so
+    segregation — one person signs at most one stage of a case — holds whatever their memberships."""
+    refusals: list[Forbidden] = []
+    for actor in actors:
+        try:
+            authorize(event, actor, case)
+        except Forbidden as exc:
+            refusals.append(exc)
+        else:
+            return actor
+    if not refusals:
+        raise Forbidden("forbidden", f"您没有可以{event.label}的角色")
+    rank = {code: i for i, code in enumerate(_TELLING)}
+    raise min(refusals, key=lambda exc: rank.get(exc.code, len(rank)))
 
 
 def _authorize_sign(stage: SignStage, actor: Actor, case: CaseFacts, same_unit: bool,

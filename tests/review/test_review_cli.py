@@ -207,3 +207,34 @@ def test_unit_secrecy_stage_switch(env, capsys):
         db.dispose()
     status, out, _ = run(["unit", "secrecy-stage", "某市政府办公室", "off"], capsys)
     assert status == 0 and "三级审核" in out
+
+
+def test_user_add_and_remove_membership(env, capsys):
+    """`screening user add-membership NAME --role head --department 综合科` and `remove-membership`:
+    the person then holds both departments' head stage; `user list` shows it; refusals exit 1."""
+    from screening.review import accounts
+
+    assert run(["init"], capsys)[0] == 0
+    run(["user", "add", "li", "--role", "head", "--unit", "某市政府办公室", "--department", "政务公开科"], capsys)
+    run(["user", "add", "zhang", "--role", "drafter", "--unit", "某市政府办公室", "--department", "综合科"], capsys)
+    status, out, _ = run(["user", "add-membership", "li", "--role", "head", "--department", "综合科"], capsys)
+    assert status == 0 and "已为用户 li 增加兼任：承办部门负责人（综合科）" in out
+    status, out, _ = run(["user", "list"], capsys)
+    assert "兼任：承办部门负责人（综合科）" in next(line for line in out.splitlines() if "\tli\t" in line)
+    status, _, err = run(["user", "add-membership", "li", "--role", "head", "--department", "综合科"], capsys)
+    assert status == 1 and "不能重复添加" in err
+    status, _, err = run(["user", "add-membership", "li", "--role", "head", "--department", "综合窒"], capsys)
+    assert status == 1 and "没有名为“综合窒”的部门" in err                  # a typo creates nothing
+    with pytest.raises(SystemExit) as usage:                                  # not offered at all
+        cli.main(["user", "add-membership", "li", "--role", "admin"])
+    assert usage.value.code == 2
+    db = Database.from_url(env)
+    try:
+        assert [m.department for m in accounts.list_users(db)[0].memberships] == ["综合科"]
+        status, out, _ = run(["user", "remove-membership", "li", "--role", "head", "--department", "综合科"], capsys)
+        assert status == 0 and "已取消用户 li 的兼任" in out
+        assert accounts.list_users(db)[0].memberships == ()
+    finally:
+        db.dispose()
+    status, _, err = run(["user", "remove-membership", "li", "--role", "head", "--department", "综合科"], capsys)
+    assert status == 1 and "没有该兼任角色" in err

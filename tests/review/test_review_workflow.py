@@ -9,7 +9,7 @@ import pytest
 from screening.review.enums import Decision, Role, SignStage, Stage
 from screening.review.errors import Conflict, Forbidden, Invalid
 from screening.review.workflow import (FOUR_STAGE, RESUME, TRANSITIONS, Actor, CaseFacts, Event,
-                                       allowed_events, authorize, sign_event, transition)
+                                       allowed_events, authorize, authorize_any, sign_event, transition)
 
 ALLOWED = [
     (Stage.DRAFT, Event.SUBMIT, Stage.HEAD_REVIEW),
@@ -260,3 +260,57 @@ def test_who_may_act(event, actor, facts, allowed):
     else:
         with pytest.raises(Forbidden):
             authorize(event, actor, facts)
+
+
+# -- memberships (兼任): each position is its own actor, segregation stays per person ----------------
+
+PERSON = 7
+HEAD_A = Actor(PERSON, Role.HEAD, 1, 10)              # primary: head of 科室A (department 10)
+HEAD_B = Actor(PERSON, Role.HEAD, 1, 20)              # membership: head of 科室B (department 20)
+DRAFTER_B = Actor(PERSON, Role.DRAFTER, 1, 20)
+LEADER = Actor(PERSON, Role.LEADER, 1, None)
+
+MEMBERSHIP_TABLE = [
+    # actors, event, case stage, case department, drafter, signed by the person, refusal (None: allowed)
+    ((HEAD_A, HEAD_B), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 10, 1, (), None),
+    ((HEAD_A, HEAD_B), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 20, 1, (), None),
+    ((HEAD_A, HEAD_B), Event.HEAD_RETURN, Stage.HEAD_REVIEW, 20, 1, (), None),
+    ((HEAD_A, HEAD_B), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 30, 1, (), "not_your_stage"),
+    ((HEAD_A,), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 20, 1, (), "not_your_stage"),
+    ((HEAD_A, HEAD_B), Event.DISPOSE, Stage.HEAD_REVIEW, 20, 1, (), None),
+    ((HEAD_A, HEAD_B), Event.WITHDRAW, Stage.HEAD_REVIEW, 20, 1, (), None),
+    ((HEAD_A,), Event.WITHDRAW, Stage.HEAD_REVIEW, 20, 1, (), "forbidden"),
+    ((HEAD_A, HEAD_B), Event.LEADER_APPROVE, Stage.LEADER_REVIEW, 20, 1, (), "not_your_stage"),
+    # drafter of 科室B and head of 科室A: drafts in B, never signs the head stage of their own case
+    ((HEAD_A, DRAFTER_B), Event.SUBMIT, Stage.DRAFT, 20, PERSON, (), None),
+    ((HEAD_A, Actor(PERSON, Role.HEAD, 1, 20), DRAFTER_B), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 20, PERSON,
+     (SignStage.DRAFTER,), "segregation"),
+    ((HEAD_A, DRAFTER_B), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 10, 1, (), None),
+    ((DRAFTER_B,), Event.SUBMIT, Stage.DRAFT, 20, 1, (), "not_your_stage"),
+    # head and leader: whoever signed the head stage cannot sign the leader's
+    ((HEAD_A, LEADER), Event.LEADER_APPROVE, Stage.LEADER_REVIEW, 10, 1, (SignStage.HEAD,), "segregation"),
+    ((HEAD_A, LEADER), Event.LEADER_APPROVE, Stage.LEADER_REVIEW, 10, 1, (), None),
+    ((HEAD_A, LEADER), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 10, 1, (SignStage.LEADER,), "segregation"),
+    # a membership is of the person's unit: another unit's case is not theirs
+    ((HEAD_A, HEAD_B), Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 20, 1, (), "not_your_stage", 2),
+    ((Actor(PERSON, Role.HEAD, 1, 10, active=False), Actor(PERSON, Role.HEAD, 1, 20, active=False)),
+     Event.HEAD_APPROVE, Stage.HEAD_REVIEW, 20, 1, (), "inactive"),
+]
+
+
+@pytest.mark.parametrize("row", MEMBERSHIP_TABLE, ids=lambda r: f"{r[1]}-dept{r[3]}-{r[6]}")
+def test_each_membership_is_its_own_actor(row):
+    actors, event, stage, department, drafter, signed, refusal, *unit = row
+    case = CaseFacts(stage=stage, unit_id=unit[0] if unit else 1, department_id=department, drafter_id=drafter,
+                     signed={PERSON: frozenset(signed)} if signed else {})
+    if refusal is None:
+        assert authorize_any(event, actors, case).id == PERSON
+    else:
+        with pytest.raises(Forbidden) as exc:
+            authorize_any(event, actors, case)
+        assert exc.value.code == refusal
+
+
+def test_the_actor_that_may_is_the_one_returned():
+    case = CaseFacts(stage=Stage.HEAD_REVIEW, unit_id=1, department_id=20, drafter_id=1)
+    assert authorize_any(Event.HEAD_APPROVE, (HEAD_A, HEAD_B), case) is HEAD_B

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.ui.conftest import PEOPLE, Browser, People, _user_id, open_case
+from tests.ui.conftest import PASSWORD, PEOPLE, Browser, People, _user_id, csrf_of, open_case
 
 EVERYONE = [p[0] for p in PEOPLE]
 UNIT1 = ["zhang", "zhao", "li", "qian", "wang", "sun", "root"]
@@ -194,7 +194,8 @@ def test_officer_of_another_unit_cannot_retire_a_term(app):
 
 @pytest.mark.parametrize("url", ["/admin/users", "/admin/units", "/admin/keys", "/admin/users/zhang/active",
                                  "/admin/users/zhang/password", "/admin/users/zhang/role", "/admin/keys/1/revoke",
-                                 "/admin/units/1/secrecy-stage"])
+                                 "/admin/units/1/secrecy-stage", "/admin/users/zhang/memberships",
+                                 "/admin/users/zhang/memberships/1/remove"])
 @pytest.mark.parametrize("who", ["zhang", "sun", "wang"])
 def test_admin_actions_need_the_admin(app, who, url):
     browser = client_for(app, who)
@@ -218,6 +219,47 @@ def test_an_admin_switches_the_secrecy_stage_of_their_own_unit_only(app, svc):
     with svc.db.read() as s:
         assert dict(s.execute(sa.select(Unit.name, Unit.secrecy_stage)).all()) == {
             "某市人民政府办公室": True, "某县人民政府办公室": False}
+
+
+def logged_in(app, name: str) -> Browser:
+    """A real login (the session carries the account's session epoch)."""
+    browser = Browser(app.test_client())
+    page = browser.get("/login").get_data(as_text=True)
+    assert browser.post("/login", {"username": name, "password": PASSWORD,
+                                   "csrf_token": csrf_of(page)}).status_code == 302
+    browser.get("/profile")                   # the form token of the new session
+    return browser
+
+
+def test_an_admin_gives_memberships_in_their_own_unit_only(app, svc, people):
+    """root (of UNIT) makes li, head of DEPT, also head of DEPT2: li's sessions end, and after a new
+    login li needs to know DEPT2's cases; another unit's person is refused, and so is another unit's
+    administrator; a forged form is refused; taking the membership away takes the case away again."""
+    from screening.review import accounts
+
+    theirs = open_case(svc, people, who="zhao").case_id          # a case of DEPT2
+    li = logged_in(app, "li")
+    assert li.get(f"/cases/{theirs}").status_code == 404
+    root = client_for(app, "root")
+    root.get("/profile")
+    assert root.post("/admin/users/wu/memberships", {"role": "head", "department": "综合科"}).status_code == 403
+    assert root.post("/admin/users/li/memberships", {"role": "head", "department": "综合科",
+                                                     "csrf_token": "forged"}).status_code == 400
+    root.post("/admin/users/li/memberships", {"role": "admin"})
+    assert "系统管理员不能作为兼任角色" in root.get("/admin/users").get_data(as_text=True)
+    assert accounts.get_user(svc.db, people["li"]).memberships == ()
+    assert root.post("/admin/users/li/memberships", {"role": "head", "department": "综合科"}).status_code == 302
+    (membership,) = accounts.get_user(svc.db, people["li"]).memberships
+    assert "/login" in li.get(f"/cases/{theirs}").headers["Location"]      # the old session has ended
+    li = logged_in(app, "li")
+    assert li.get(f"/cases/{theirs}").status_code == 200
+    assert f'href="/cases/{theirs}"' in li.get("/cases").get_data(as_text=True)
+    accounts.add_user(svc.db, "admin2", role="admin", unit="某县人民政府办公室", password=PASSWORD)
+    other_admin = logged_in(app, "admin2")
+    assert other_admin.post(f"/admin/users/li/memberships/{membership.id}/remove").status_code == 403
+    assert root.post(f"/admin/users/li/memberships/{membership.id}/remove").status_code == 302
+    assert accounts.get_user(svc.db, people["li"]).memberships == ()
+    assert logged_in(app, "li").get(f"/cases/{theirs}").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["zhang", "li", "wang", "root", "feng"])
@@ -258,6 +300,8 @@ def test_every_ui_route_is_in_the_matrix(world):
         "/admin/users/<name>/active", "/admin/users/<name>/password", "/admin/keys/<int:key_id>/revoke",
         "/admin/users/<name>/role",          # test_admin_actions_need_the_admin
         "/admin/units/<int:unit_id>/secrecy-stage",  # and test_an_admin_switches_the_secrecy_stage_…
+        "/admin/users/<name>/memberships",   # and test_an_admin_gives_memberships_in_their_own_unit_only
+        "/admin/users/<name>/memberships/<int:membership_id>/remove",
         "/officer/accounts/<name>/confirm",  # test_only_the_units_officer_confirms_an_account
         "/selfcheck",
         "/officer/rescreen/items/<int:item_id>/acknowledge",  # test_ui_rescreen, by role and unit

@@ -448,3 +448,52 @@ def test_the_selfcheck_checks_several_files_at_once(server, chromium, tmp_path):
     assert "共 3 个文件" in page.inner_text("#batch-summary")
     audit_page(page)
     drafter.close()
+
+
+def test_an_admin_gives_a_membership_and_the_person_signs_for_the_second_department(server, chromium, tmp_path):
+    """On 用户与角色 the administrator makes 李科长 (head of 政务公开科) also head of 综合科 (兼任, chosen
+    from lists); 赵承办 of 综合科 submits a case; 李科长, logged in again, finds it in the to-do list and
+    signs the head stage. The membership is then taken away."""
+    notice = tmp_path / "消防演练通知.txt"
+    notice.write_text("关于开展秋季消防演练的通知\n各科室：定于11月20日下午在办公楼开展消防疏散演练，请按时参加。\n",
+                      encoding="utf-8")
+    admin = Person(chromium, server, "root")
+    page = admin.go("/admin/users")
+    row = page.locator("tr", has_text="李科长")
+    row.locator("summary", has_text="增加兼任").click()
+    form = row.locator("form[action$='/memberships']")
+    form.locator("select[name=role]").select_option(label="承办部门负责人")
+    form.locator("select[name=department]").select_option(label="综合科")
+    form.locator("button", has_text="增加").click()
+    page.wait_for_selector(".flash.success")
+    assert "已为用户 li 增加兼任：承办部门负责人（综合科）" in page.inner_text(".flash.success")
+    assert "承办部门负责人（综合科）" in page.locator("tr", has_text="李科长").locator("td.memberships").inner_text()
+    audit_page(page)
+
+    drafter = Person(chromium, server, "zhao")
+    page = drafter.go("/selfcheck")
+    page.set_input_files("#file", str(notice))
+    page.fill("input[name=title]", "关于开展秋季消防演练的通知")
+    page.click("button[value=case]")
+    page.wait_for_url("**/cases/*")
+    path = page.url.split("#")[0].replace(server, "")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=已提交承办部门负责人审核")
+    drafter.close()
+
+    head = Person(chromium, server, "li")
+    page = head.go("/todo")
+    assert "审核（同意或退回）" in page.locator("tr, li", has_text="关于开展秋季消防演练的通知").first.inner_text()
+    page = head.go(path)
+    assert "综合科" in page.inner_text("main")
+    page.fill("#sign textarea[name=opinion]", "同意")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector(".flash.success")
+    assert "案件现处于：单位负责人审发" in page.inner_text(".flash.success")
+    head.close()
+
+    page = admin.go("/admin/users")
+    page.locator("tr", has_text="李科长").locator("button", has_text="取消兼任").click()
+    page.wait_for_selector(".flash.success")
+    assert "已取消用户 li 的兼任" in page.inner_text(".flash.success")
+    admin.close()

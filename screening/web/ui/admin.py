@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
 
-from screening.review import accounts, units
+from screening.review import accounts, memberships, units
 from screening.review.enums import SCOPES, Role
 from screening.review.errors import Forbidden, Invalid, NotFound
 from screening.review.models import Department, Unit, User
@@ -74,7 +74,8 @@ def admin_unit_secrecy_stage(unit_id: int):
 @roles(Role.ADMIN)
 def admin_users():
     return render_template("ui/admin_users.html", users=accounts.list_users(db(), by=g.user.id), units=_units(),
-                           roles=list(Role), min_password=MIN_PASSWORD, form={})
+                           roles=list(Role), member_roles=[r for r in Role if r is not Role.ADMIN],
+                           min_password=MIN_PASSWORD, form={})
 
 
 @bp.route("/admin/users", methods=["POST"])
@@ -125,6 +126,27 @@ def admin_user_role(name: str):
           + "）；其登录会话和个人令牌已失效，请本单位保密员在“账号确认”中核实"
           + (f"。其已签署的在办案件 {len(signed_open)} 件，后续签署时将重新核对“一人只签一级”" if signed_open else ""),
           "success")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.route("/admin/users/<name>/memberships", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_user_membership_add(name: str):
+    """A further role (兼任) in a department of the person's unit: their sessions and tokens end, and a
+    secrecy officer confirms it like a role change."""
+    form = {k: (request.form.get(k) or "").strip() for k in ("role", "department")}
+    added = memberships.add_membership(db(), name, form["role"], department=form["department"] or None,
+                                       by=g.user.id)
+    flash(f"已为用户 {name} 增加兼任：{added.label}；其登录会话和个人令牌已失效，请本单位保密员在“账号确认”中核实",
+          "success")
+    return redirect(url_for("ui.admin_users"))
+
+
+@bp.route("/admin/users/<name>/memberships/<int:membership_id>/remove", methods=["POST"])
+@roles(Role.ADMIN)
+def admin_user_membership_remove(name: str, membership_id: int):
+    gone = memberships.remove_membership(db(), name, membership_id=membership_id, by=g.user.id)
+    flash(f"已取消用户 {name} 的兼任：{gone.label}；其登录会话和个人令牌已失效", "success")
     return redirect(url_for("ui.admin_users"))
 
 

@@ -17,9 +17,10 @@ from screening.review.enums import (Decision, DispositionAction, OpinionKind, Pu
                                     SignStage, Stage)
 from screening.review.errors import Conflict, Invalid, NotFound, ReviewError
 from screening.review.models import Case, Department, Finding, User, Version
-from screening.review.service import actor_of, facts_of
+from screening.review.positions import actors_of
+from screening.review.service import facts_of
 from screening.review.versions import clean_filename
-from screening.review.workflow import SIGN_EVENTS, Event, authorize, transition
+from screening.review.workflow import SIGN_EVENTS, Event, authorize_any, transition
 from screening.sheet.data import explain_stored
 from screening.web.ui import bp, bulk
 from screening.web.ui.common import (back_url, db, display_names, login_required, roles, service, today)
@@ -36,16 +37,18 @@ TEXT_NAME = "粘贴的文字.txt"
 # -- the list ----------------------------------------------------------------------------------------
 
 def scoped_cases(user) -> sa.Select:
-    """The cases a person may list: the drafter's own, the head's department's, the unit's for a
-    leader or secrecy officer (the same people `views.can_view` lets in)."""
+    """The cases a person may list: the drafter's own, the head's department's (each department they
+    head, as primary role or membership), the unit's for a leader or secrecy officer (the same people
+    `views.can_view` lets in)."""
     q = sa.select(Case)
-    if user.role is Role.DRAFTER:
-        return q.where(Case.created_by_id == user.id)
-    if user.role is Role.HEAD:
-        return q.where(Case.unit_id == user.unit_id, Case.department_id == user.department_id)
-    if user.role in (Role.LEADER, Role.SECRECY_OFFICER):
+    if user.holds(Role.LEADER, Role.SECRECY_OFFICER):
         return q.where(Case.unit_id == user.unit_id)
-    return q.where(sa.false())
+    listed = []
+    if user.holds(Role.DRAFTER):
+        listed.append(Case.created_by_id == user.id)
+    if user.holds(Role.HEAD):
+        listed.append((Case.unit_id == user.unit_id) & Case.department_id.in_(user.departments_as(Role.HEAD)))
+    return q.where(sa.or_(*listed) if listed else sa.false())
 
 
 @bp.route("/cases")
@@ -102,7 +105,7 @@ def allowed_events(case: Case, user: User) -> set[Event]:
         try:
             transition(case.stage, event, before_escalation=case.stage_before_escalation,
                        secrecy=case.secrecy_stage)
-            authorize(event, actor_of(user), facts_of(case))
+            authorize_any(event, actors_of(user), facts_of(case))
         except ReviewError:
             continue
         out.add(event)

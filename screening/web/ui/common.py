@@ -102,7 +102,7 @@ def roles(*allowed: Role) -> Callable:
         @functools.wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any):
-            if g.user.role not in allowed:
+            if not g.user.holds(*allowed):
                 names = "、".join(r.label for r in allowed)
                 raise Forbidden("forbidden", f"此页面仅限{names}使用")
             return view(*args, **kwargs)
@@ -315,15 +315,15 @@ def _nav() -> list[tuple[str, str, str]]:
     if user is None:
         return []
     items = [("ui.todo", "待办", "todo")]
-    if user.role is Role.DRAFTER:
+    if user.holds(Role.DRAFTER):
         items.append(("ui.selfcheck", "自查 / 新建审查", "selfcheck"))
     if user.role is not Role.ADMIN:
-        items.append(("ui.case_list", "案件" if user.role is not Role.SECRECY_OFFICER else "全部案件", "cases"))
-    if user.role is Role.SECRECY_OFFICER:
+        items.append(("ui.case_list", "案件" if not user.holds(Role.SECRECY_OFFICER) else "全部案件", "cases"))
+    if user.holds(Role.SECRECY_OFFICER):
         items += [("ui.quarantine", "隔离通报", "quarantine"), ("ui.rescreen_page", "档案复查", "rescreen"),
                   ("ui.provisioning_page", "账号确认", "accounts"), ("ui.stats", "统计", "stats"),
                   ("ui.rules", "规则与词库", "rules"), ("ui.try_rules", "规则试用", "try")]
-    if user.role is Role.LEADER:
+    elif user.holds(Role.LEADER):
         items.append(("ui.stats", "统计", "stats"))
     if user.role is Role.ADMIN:
         items += [("ui.admin_users", "用户与角色", "users"), ("ui.admin_units", "单位与部门", "units"),

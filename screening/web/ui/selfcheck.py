@@ -17,6 +17,7 @@ from screening.report import tally
 from screening.review.enums import Role
 from screening.review.errors import Invalid
 from screening.review.models import Department, User
+from screening.review.positions import holding
 from screening.review.quarantine import markings_seen
 from screening.review.tx import transaction
 from screening.sheet.data import explain
@@ -123,7 +124,7 @@ def quick_check(sent: Submitted, *, back: str, title: str = "自查结果（未�
         "ui/check.html", report=report, groups=group_by_category(visible), hidden_findings=hidden,
         hidden_parts=hidden_parts(doc, hidden), screens=len(screens), marks=None, text=sent.text,
         shown=[render_screen(screens, n, visible) for n in range(1, min(len(screens), QUICK_SCREENS) + 1)],
-        departments=departments() if g.user.role is Role.DRAFTER else [], **page)
+        departments=departments() if g.user.holds(Role.DRAFTER) else [], **page)
 
 
 def batch_check(files: list[tuple[str, bytes]]):
@@ -150,8 +151,7 @@ def report_marking(report: Report, marks: list[dict]) -> None:
     with transaction(db(), now(), service().notifier) as tx:
         user = tx.session.get(User, g.user.id)
         officers = tx.session.execute(sa.select(User).where(
-            User.role == Role.SECRECY_OFFICER, User.unit_id == user.unit_id,
-            User.active.is_(True))).scalars().all()
+            holding(Role.SECRECY_OFFICER, user.unit_id))).scalars().all()
         tx.record("selfcheck.marking", user, None, sha256=report.document.sha256,
                   format=report.document.format, markings=marks)
         tx.notify(officers, None, "quarantine",

@@ -20,7 +20,7 @@ def todo():
     items = svc.list_todo(g.user.id)
     notices = svc.notifications(g.user.id)[:30]
     due = None
-    if g.user.role in (Role.SECRECY_OFFICER, Role.LEADER):
+    if g.user.holds(Role.SECRECY_OFFICER, Role.LEADER):
         due = svc.due_report(unit=g.user.unit)
     return render_template("ui/todo.html", items=items, notices=notices, due=due)
 
