@@ -89,8 +89,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Create or migrate the schema (what `screening init` does)."""
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+            return
+        # a batch migration rebuilds a table (copy, drop, rename): with foreign keys on, dropping a
+        # table other rows refer to fails. Off meanwhile (Alembic's advice), checked before commit.
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")     # outside a transaction, or SQLite ignores it
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} rows with a dangling foreign key")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
