@@ -121,3 +121,16 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def database_problem(url: str) -> str | None:
+    """Why the service cannot use the database at `url` yet (in Chinese), or None."""
+    db = Database.from_url(url)
+    try:
+        if current_revision(db.engine) != head_revision():
+            return "数据库尚未初始化或版本过旧，请先运行 screening init（或 screening bootstrap）"
+    except sa.exc.SQLAlchemyError as exc:
+        return f"无法打开数据库（{type(exc.orig or exc).__name__}），请检查 DATABASE_URL，或先运行 screening init"
+    finally:
+        db.dispose()
+    return None
