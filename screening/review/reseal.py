@@ -62,9 +62,10 @@ def reseal(db: Database, key: bytes, *, batch: int = BATCH,
            now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> ResealCounts:
     """Seal or mask every legacy plaintext of the database (see the module's docstring)."""
     use_sealer(db.engine, Sealer(key, FINDINGS_PURPOSE))
-    counts = ResealCounts(findings=_findings(db, batch), markings=_markings(db, batch),
-                          notifications=_notifications(db, batch),
-                          audit_events=_audit(db, Sealer(key, AUDIT_PURPOSE), batch))
+    findings, markings = _findings(db, batch), _markings(db, batch)
+    audited = _audit(db, Sealer(key, AUDIT_PURPOSE), batch)      # before the notices: it marks their cases
+    counts = ResealCounts(findings=findings, markings=markings, notifications=_notifications(db, batch),
+                          audit_events=audited)
     if counts.total:
         with transaction(db, now()) as tx:
             tx.record("data.reseal", None, None, findings=counts.findings, markings=counts.markings,
@@ -153,25 +154,27 @@ def _case_secrets(s: Session, case_id: int) -> list[str]:
 
 
 def _notifications(db: Database, batch: int) -> int:
-    done, after = 0, 0
-    secrets: dict[int, list[str]] = {}
-    for s in _batches(db):
-        notices = s.execute(sa.select(Notification).where(Notification.kind == "quarantine",
-                                                          Notification.case_id.is_not(None),
-                                                          Notification.id > after)
-                            .order_by(Notification.id).limit(batch)).scalars().all()
-        if not notices:
-            break
-        after = notices[-1].id
-        for notice in notices:
-            if notice.case_id not in secrets:
-                secrets[notice.case_id] = _case_secrets(s, notice.case_id)
-            message = notice.message
-            for text in secrets[notice.case_id]:
-                message = message.replace(text, mask(text))
-            if message != notice.message:
-                notice.message = message
-                done += 1
+    """The quarantine notices of the cases an older version quarantined: those whose
+    `version.quarantine` event was resealed (it and its notice were written together), so notices
+    written since, already masked, are not read again at every start."""
+    with db.read() as s:
+        cases = sorted(set(s.execute(sa.select(AuditEvent.case_id).where(
+            AuditEvent.action == "version.quarantine", AuditEvent.case_id.is_not(None),
+            AuditEvent.payload.contains(SEALED_ORIGINAL, autoescape=True))).scalars()))
+    done = 0
+    for n in range(0, len(cases), batch):
+        with db.write_session() as s, s.begin():
+            for case_id in cases[n:n + batch]:
+                secrets = None
+                for notice in s.execute(sa.select(Notification).where(Notification.case_id == case_id,
+                                                                      Notification.kind == "quarantine")).scalars():
+                    secrets = _case_secrets(s, case_id) if secrets is None else secrets
+                    message = notice.message
+                    for text in secrets:
+                        message = message.replace(text, mask(text))
+                    if message != notice.message:
+                        notice.message = message
+                        done += 1
     return done
 
 

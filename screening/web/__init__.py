@@ -160,13 +160,17 @@ def _tidy_at_start(st: WebState, instance: Path, key: bytes) -> None:
 
     from screening.review.reseal import reseal
 
+    log = logging.getLogger("screening.web")
     try:
         reseal(st.service.db, key)
+    except Exception as exc:  # noqa: BLE001 - e.g. not migrated yet, or another key: serve anyway
+        log.warning("start-up reseal skipped: %s (run screening init)", type(exc).__name__)
+    try:
         st.webhooks.registry.import_legacy(instance / WEBHOOK_FILE)
         if isinstance(st.jobs, DurableJobs):
             st.jobs.clean_store()
     except sa.exc.SQLAlchemyError as exc:
-        logging.getLogger("screening.web").warning("start-up tidying skipped: %s", type(exc).__name__)
+        log.warning("start-up tidying skipped: %s", type(exc).__name__)
 
 
 def _api_headers(response):

@@ -167,12 +167,15 @@ def test_init_after_an_upgrade_leaves_no_legacy_plaintext(db_url, key, tmp_path,
 
 
 def test_an_altered_visible_part_of_a_resealed_event_breaks_the_chain(db_url, key, tmp_path):
-    """The masked payload a resealed event shows is checked against its sealed original."""
+    """Resealed in batches of one row; the masked payload a resealed event shows is then checked
+    against its sealed original."""
     plant_legacy_rows(db_url)
     db = Database.from_url(db_url)
     try:
         upgrade(db.engine)
-        reseal(db, key)
+        counts = reseal(db, key, batch=1)         # one row per transaction: the batches add up
+        assert (counts.findings, counts.markings, counts.notifications, counts.audit_events) == (3, 1, 1, 1)
+        assert plaintext_hits(db_url) == []
         store = FolderStore(tmp_path / "files", key)
         svc = ReviewService(db, FakeEngine(), store, extract=fake_extract,
                             calendar=WorkCalendar(include_package=False))
@@ -190,3 +193,25 @@ def test_an_altered_visible_part_of_a_resealed_event_breaks_the_chain(db_url, ke
         assert not result.ok and result.broken_at == 2
     finally:
         db.dispose()
+
+
+def test_the_web_service_reseals_at_start(db_url, key, tmp_path):
+    """An administrator who ran only the migrations (`alembic upgrade`, not `screening init`): the
+    service's start seals and masks what the older version left, before it serves."""
+    from screening.web import close_app, create_app
+
+    ids = plant_legacy_rows(db_url)
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    assert plaintext_hits(db_url) == [ID_NUMBER, PASSWORD, MARKING]
+    app = create_app({"TESTING": True, "INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": db_url,
+                      "STORAGE_KEY": base64.urlsafe_b64encode(key).decode("ascii"), "ENGINE": FakeEngine()})
+    try:
+        assert plaintext_hits(db_url) == []
+        texts = {f["text"] for f in app.extensions["screening"].service.case_view(ids["case"])["findings"]}
+        assert texts == {ID_NUMBER, f"密码：{PASSWORD}"}
+    finally:
+        close_app(app)
