@@ -1,6 +1,8 @@
 """Administration commands (SPEC §2): `init`, `user add`, `token create`, `apikey create|revoke`,
-`audit verify`, plus `user list|password|set-role|add-membership|remove-membership`, `token revoke`, `apikey list`, `deadlines refresh` and
-`unit secrecy-stage` (the optional fourth stage 保密审核).
+`audit verify`, plus `user list|password|set-role|add-membership|remove-membership`, `token revoke`,
+`apikey list`, `deadlines refresh`, `unit secrecy-stage` (the optional fourth stage 保密审核) and
+`reseal` (what an older version left in the clear, sealed or masked: `init` does it too, after the
+migrations).
 
 `register(subparsers)` adds them to the `screening` console script; every subcommand sets
 `func(args) -> int` (the exit status). `main(argv)` runs them on their own.
@@ -22,12 +24,17 @@ from screening.review.db import Database, current_revision, head_revision, upgra
 from screening.review.deadlines import CalendarError, WorkCalendar
 from screening.review.enums import SCOPES, Role
 from screening.review.errors import ReviewError
+from screening.review.models import AUDIT_PURPOSE
+from screening.review.reseal import reseal
+from screening.review.sealing import Sealer
 from screening.review.service import refresh_deadlines
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("init", help="创建或升级数据库（create or migrate the database）")
     p.set_defaults(func=cmd_init)
+    p = subparsers.add_parser("reseal", help="加密或遮盖旧版本留下的明文（发现内容、密级标志；init 也会执行）")
+    p.set_defaults(func=cmd_reseal)
 
     user = subparsers.add_parser("user", help="用户管理")
     users = user.add_subparsers(dest="user_command", required=True,
@@ -137,11 +144,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         upgrade(db.engine)
         revision = current_revision(db.engine)
+        counts = reseal(db, config.storage_key())
     finally:
         db.dispose()
     shown = sa.engine.make_url(config.database_url).render_as_string(hide_password=True)
     print(f"数据库已就绪（迁移版本 {revision}）：{shown}")
+    if counts.total:
+        print(counts)
     return 0
+
+
+def cmd_reseal(args: argparse.Namespace) -> int:
+    def run(db: Database) -> int:
+        print(reseal(db, ReviewConfig.from_env().storage_key()))
+        return 0
+    return _with_db(run)
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -291,7 +308,7 @@ def cmd_deadlines_refresh(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     def run(db: Database) -> int:
         with db.read() as s:
-            result = audit.verify(s)
+            result = audit.verify(s, Sealer(ReviewConfig.from_env().storage_key(), AUDIT_PURPOSE))
         print(result, file=sys.stdout if result.ok else sys.stderr)
         return 0 if result.ok else 1
     return _with_db(run)

@@ -89,8 +89,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Create or migrate the schema (what `screening init` does)."""
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+            return
+        # a batch migration rebuilds a table (copy, drop, rename): with foreign keys on, dropping a
+        # table other rows refer to fails. Off meanwhile (Alembic's advice), checked before commit.
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")     # outside a transaction, or SQLite ignores it
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} rows with a dangling foreign key")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -106,3 +121,16 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def database_problem(url: str) -> str | None:
+    """Why the service cannot use the database at `url` yet (in Chinese), or None."""
+    db = Database.from_url(url)
+    try:
+        if current_revision(db.engine) != head_revision():
+            return "数据库尚未初始化或版本过旧，请先运行 screening init（或 screening bootstrap）"
+    except sa.exc.SQLAlchemyError as exc:
+        return f"无法打开数据库（{type(exc.orig or exc).__name__}），请检查 DATABASE_URL，或先运行 screening init"
+    finally:
+        db.dispose()
+    return None

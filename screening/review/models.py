@@ -63,6 +63,7 @@ class StrEnumType(sa.types.TypeDecorator):
 
 SEALED_PREFIX = "enc1:"
 FINDINGS_PURPOSE = b"screening.review.findings/1"
+AUDIT_PURPOSE = b"screening.review.audit/1"      # the sealed original of a resealed legacy audit event
 
 
 def use_sealer(engine: sa.Engine, sealer: Any) -> None:

@@ -35,6 +35,7 @@ from screening.review.enums import (
 )
 from screening.review.errors import Conflict, Forbidden, Invalid, NotFound, Unreadable
 from screening.review.models import (
+    AUDIT_PURPOSE,
     FINDINGS_PURPOSE,
     AuditEvent,
     use_sealer,
@@ -480,7 +481,7 @@ class ReviewService:
 
     def verify_audit(self) -> audit.Verification:
         with self.db.read() as s:
-            return audit.verify(s)
+            return audit.verify(s, self.store.sealer(AUDIT_PURPOSE))
 
     # -- internals --------------------------------------------------------------------------------
 

@@ -148,21 +148,29 @@ def _build_state(app: Flask) -> WebState:
     else:
         st.jobs = DurableJobs(service.db, service.store, lambda kind, payload: actions.run_caught(st, kind, payload),
                               workers=int(cfg["JOB_WORKERS"]))
-    _tidy_at_start(st, Path(cfg["INSTANCE"]))
+    _tidy_at_start(st, Path(cfg["INSTANCE"]), review.storage_key())
     return st
 
 
-def _tidy_at_start(st: WebState, instance: Path) -> None:
-    """Before serving: move a legacy webhooks.json into the database, and remove what a crash left
-    in the file store. Skipped on a database not migrated yet (`screening init` comes first)."""
+def _tidy_at_start(st: WebState, instance: Path, key: bytes) -> None:
+    """Before serving: seal what an older version left in the clear (`reseal`), move a legacy
+    webhooks.json into the database, and remove what a crash left in the file store. Skipped on a
+    database not migrated yet (`screening init` comes first, and reseals too)."""
     import sqlalchemy as sa
 
+    from screening.review.reseal import reseal
+
+    log = logging.getLogger("screening.web")
+    try:
+        reseal(st.service.db, key)
+    except Exception as exc:  # noqa: BLE001 - e.g. not migrated yet, or another key: serve anyway
+        log.warning("start-up reseal skipped: %s (run screening init)", type(exc).__name__)
     try:
         st.webhooks.registry.import_legacy(instance / WEBHOOK_FILE)
         if isinstance(st.jobs, DurableJobs):
             st.jobs.clean_store()
     except sa.exc.SQLAlchemyError as exc:
-        logging.getLogger("screening.web").warning("start-up tidying skipped: %s", type(exc).__name__)
+        log.warning("start-up tidying skipped: %s", type(exc).__name__)
 
 
 def _api_headers(response):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from screening.review import accounts
 from screening.review.config import ReviewConfig
-from screening.review.db import Database, current_revision, head_revision
+from screening.review.db import Database, database_problem
 from screening.review.enums import SCOPES, Role
 from screening.review.errors import ReviewError
 
@@ -75,27 +75,12 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _database_problem(url: str) -> str | None:
-    """Why the service cannot start on this database yet, or None."""
-    import sqlalchemy as sa
-
-    db = Database.from_url(url)
-    try:
-        if current_revision(db.engine) != head_revision():
-            return "数据库尚未初始化或版本过旧，请先运行 screening init（或 screening bootstrap）"
-    except sa.exc.SQLAlchemyError as exc:
-        return f"无法打开数据库（{type(exc.orig or exc).__name__}），请检查 DATABASE_URL，或先运行 screening init"
-    finally:
-        db.dispose()
-    return None
-
-
 # -- serve --------------------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
-    problem = _database_problem(ReviewConfig.from_env().database_url)
+    problem = database_problem(ReviewConfig.from_env().database_url)
     if problem:
         return _fail(problem)
     workers = args.workers or (2 if os.environ.get("REDIS_URL") else 1)
@@ -189,7 +174,7 @@ def cmd_rescreen(args: argparse.Namespace) -> int:
     from screening.web import close_app, create_app
     from screening.web.jobs import RQJobs
 
-    problem = _database_problem(ReviewConfig.from_env().database_url)
+    problem = database_problem(ReviewConfig.from_env().database_url)
     if problem:
         return _fail(problem)
     if args.queue and not os.environ.get("REDIS_URL"):
@@ -261,11 +246,13 @@ def _print_flags(flags: list[dict]) -> None:
 def cmd_worker(args: argparse.Namespace) -> int:
     if not os.environ.get("REDIS_URL"):
         return _fail("未设置 REDIS_URL：没有 Redis 时，大文件任务在 Web 进程内的线程池中执行，无需 worker")
-    problem = _database_problem(ReviewConfig.from_env().database_url)
+    # no usable database: the worker still runs `screening check --queue` jobs, and ends a database
+    # job failed with this reason (checked again before each, so `screening init` later is enough)
+    problem = database_problem(ReviewConfig.from_env().database_url)
     if problem:
-        return _fail(problem)
+        print(f"screening: 注意：{problem}。本工作进程先只执行 screening check --queue 任务", file=sys.stderr)
     from screening.web import create_app
     from screening.web.jobs import run_worker
 
-    run_worker(create_app(), burst=args.burst)
+    run_worker(create_app(), burst=args.burst, database_problem=problem)
     return 0

@@ -15,23 +15,33 @@ from __future__ import annotations
 
 import base64
 import hmac
+import logging
 import secrets
+import socket
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from screening.review.sealing import Sealer
 from screening.web import actions
+from screening.web.settings import JOB_TIMEOUT
 
 QUEUE = "screening"
-JOB_TIMEOUT = 900                 # seconds one job may run on the RQ worker (SCREENING_JOB_TIMEOUT)
 RETRIES = 2                       # runs again of a job whose worker was killed (then failed, visibly)
 IDEMPOTENT = frozenset({"rescreen", "screen", "screen_batch"})   # may run twice without a second effect
-# A SimpleWorker has no heartbeat while it runs a job: its entry in the StartedJobRegistry lapses
-# JOB_TIMEOUT + 60 s after the job started. A worker's registry clean-up (every MAINTENANCE s, and
-# when a worker starts) then moves an abandoned job back to the queue if it has retries left
-# (`Retry`), else to the FailedJobRegistry (AbandonedJobError), where the poll shows it failed.
-MAINTENANCE = 30
-WORKER_TTL = 60                   # an idle worker wakes every WORKER_TTL - 15 s, so clean-ups run
+# An abandoned job (its worker killed) is found by its entry in the StartedJobRegistry lapsing: RQ's
+# SimpleWorker sets it to the job timeout + 60 s and sends no heartbeat while the job runs. Our
+# worker (`HeartbeatWorker`) sets it to HEARTBEAT_TTL and prolongs it every HEARTBEAT s from a thread
+# while the job runs, so a killed worker's entry lapses HEARTBEAT_TTL s after its last beat, whatever
+# the job timeout. A worker's registry clean-up (every MAINTENANCE s, and when a worker starts) then
+# moves the job back to the queue if it has retries left (`Retry`, idempotent kinds and check jobs),
+# else to the FailedJobRegistry (AbandonedJobError), where the poll shows it failed: all within
+# about a minute of the kill (HEARTBEAT_TTL + MAINTENANCE + the idle wake-up, WORKER_TTL - 15 s).
+HEARTBEAT = 5
+HEARTBEAT_TTL = 30
+MAINTENANCE = 15
+WORKER_TTL = 30                   # an idle worker wakes every WORKER_TTL - 15 s, so clean-ups run
 
 Execute = Callable[[str, dict], actions.Result]
 
@@ -116,29 +126,89 @@ class RQJobs:
         self.redis.close()
 
 
-_WORKER: tuple[Any, Sealer] | None = None     # (WebState, Sealer), set by run_worker in the worker process
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerContext:
+    """What `screening worker` gives its database jobs: the app's state, the sealer of what travels
+    through Redis, and whether the database is usable (None) or why not (checked again before each
+    database job until it is, so a worker started before `screening init` needs no restart)."""
+
+    state: Any
+    sealer: Sealer
+    database_url: str
+    problem: str | None = None
+
+    def database_problem(self) -> str | None:
+        from screening.review.db import database_problem
+
+        if self.problem is not None:
+            self.problem = database_problem(self.database_url)
+        return self.problem
+
+
+_WORKER: WorkerContext | None = None     # set by run_worker in the worker process
 
 
 def execute_rq(kind: str, sealed: bytes) -> bytes:
-    """The RQ job function (runs in `screening worker`)."""
+    """The RQ job function of the database jobs (runs in `screening worker`). On a worker without a
+    usable database the job ends failed, with the reason (its poll shows it); check jobs
+    (`screening check --queue`) need no database and run on any worker."""
     if _WORKER is None:
         raise RuntimeError("execute_rq runs only inside `screening worker`")
-    st, sealer = _WORKER
-    status, body = actions.run_caught(st, kind, decode_payload(sealer.open(sealed)))
-    return sealer.seal({"status": status, "body": body})
+    problem = _WORKER.database_problem()
+    if problem is not None:
+        host = socket.gethostname()
+        return _WORKER.sealer.seal({"status": 503, "body": {"error": {
+            "code": "worker_without_database",
+            "message": f"执行该任务的工作进程（主机 {host}）没有可用的数据库：{problem}。"
+                       "请在该主机上设置 DATABASE_URL 并运行 screening init 后重新提交"}}})
+    status, body = actions.run_caught(_WORKER.state, kind, decode_payload(_WORKER.sealer.open(sealed)))
+    return _WORKER.sealer.seal({"status": status, "body": body})
 
 
-def run_worker(app: Any, *, burst: bool = False) -> None:
-    """Work the queue with the app's service and engine (one process, jobs one after another: run
-    several workers for more). SimpleWorker: no fork per job, so database connections stay sound."""
-    global _WORKER  # noqa: PLW0603 - the worker process's own context, set at its start
+def heartbeat_worker_class() -> type:
+    """RQ's SimpleWorker (no fork per job, so database connections stay sound) with a heartbeat
+    while a job runs (see HEARTBEAT above)."""
     from rq import SimpleWorker
+
+    class HeartbeatWorker(SimpleWorker):
+        def get_heartbeat_ttl(self, job: Any) -> int:
+            return HEARTBEAT_TTL
+
+        def perform_job(self, job: Any, queue: Any) -> bool:
+            done = threading.Event()
+
+            def beat() -> None:
+                while not done.wait(HEARTBEAT):
+                    try:
+                        self.maintain_heartbeats(job)
+                    except Exception as exc:  # noqa: BLE001 - Redis away for a moment: beat again
+                        log.warning("job heartbeat failed: %s", type(exc).__name__)
+
+            thread = threading.Thread(target=beat, name=f"rq-heartbeat-{job.id}", daemon=True)
+            thread.start()
+            try:
+                return super().perform_job(job, queue)
+            finally:
+                done.set()
+                thread.join()
+
+    return HeartbeatWorker
+
+
+def run_worker(app: Any, *, burst: bool = False, database_problem: str | None = None) -> None:
+    """Work the queue with the app's service and engine (one process, jobs one after another: run
+    several workers for more). `database_problem`: why the database cannot be used yet, if so (the
+    worker still runs check jobs)."""
+    global _WORKER  # noqa: PLW0603 - the worker process's own context, set at its start
 
     st = app.extensions["screening"]
     jobs = st.jobs
     if not isinstance(jobs, RQJobs):
         raise RuntimeError("REDIS_URL 未设置：后台任务在 Web 进程内执行，无需单独的 worker")
-    _WORKER = (st, jobs.sealer)
-    worker = SimpleWorker([jobs.queue], connection=jobs.redis, maintenance_interval=MAINTENANCE,
-                          worker_ttl=WORKER_TTL)
+    _WORKER = WorkerContext(st, jobs.sealer, app.config["DATABASE_URL"], database_problem)
+    worker = heartbeat_worker_class()([jobs.queue], connection=jobs.redis, maintenance_interval=MAINTENANCE,
+                                      worker_ttl=WORKER_TTL)
     worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")

@@ -18,7 +18,7 @@
 | `CLASSIFIER`        | `SCREENING_CLASSIFIER`       | on (off: rules and structure checks only) |
 | `JOB_WORKERS`       | `SCREENING_JOB_WORKERS`      | 2 threads for the local job pool          |
 | `JOB_TTL`           | `SCREENING_JOB_TTL`          | 3600 s a finished job's result is kept    |
-| `JOB_TIMEOUT`       | `SCREENING_JOB_TIMEOUT`      | 900 s one RQ job may run; a job whose worker died is run again this + 60 s after it started |
+| `JOB_TIMEOUT`       | `SCREENING_JOB_TIMEOUT`      | 900 s one RQ job may run (a job whose worker died is found within about a minute, whatever this is: screening/web/jobs.py) |
 | `ARCHIVE_ROOTS`     | `SCREENING_ARCHIVE_ROOTS`    | none: archive re-screens only from the command line; else the folders (colon-separated absolute paths) below which the 档案复查 page may start one |
 | `WEBHOOK_ATTEMPTS`  | `SCREENING_WEBHOOK_ATTEMPTS` | 6 deliveries at most                      |
 | `WEBHOOK_BACKOFF`   | `SCREENING_WEBHOOK_BACKOFF`  | 5 s, doubled after each failed attempt    |
@@ -39,6 +39,7 @@ from screening.review.archive_roots import parse_roots
 from screening.review.config import sqlite_url
 
 MIB = 1024 * 1024
+JOB_TIMEOUT = 900       # seconds one RQ job may run on `screening worker`
 
 
 def _flag(text: str) -> bool:
@@ -61,7 +62,7 @@ ENV: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "CLASSIFIER": ("SCREENING_CLASSIFIER", _flag, True),
     "JOB_WORKERS": ("SCREENING_JOB_WORKERS", int, 2),
     "JOB_TTL": ("SCREENING_JOB_TTL", int, 3600),
-    "JOB_TIMEOUT": ("SCREENING_JOB_TIMEOUT", int, 900),
+    "JOB_TIMEOUT": ("SCREENING_JOB_TIMEOUT", int, JOB_TIMEOUT),
     "ARCHIVE_ROOTS": ("SCREENING_ARCHIVE_ROOTS", parse_roots, ()),
     "WEBHOOK_ATTEMPTS": ("SCREENING_WEBHOOK_ATTEMPTS", int, 6),
     "WEBHOOK_BACKOFF": ("SCREENING_WEBHOOK_BACKOFF", float, 5.0),

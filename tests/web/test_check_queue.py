@@ -106,18 +106,23 @@ def test_a_file_the_workers_cannot_read_is_refused_with_its_reason(queue_env, wo
     assert "工作主机" in reports[1].error.message and str(gone) in reports[1].error.message
 
 
+RETRIED_WITHIN = 90      # seconds from the kill to the job back on the queue (RQ alone: timeout + 60 s)
+
+
 def test_a_worker_killed_in_the_middle_of_a_file_loses_nothing(queue_env, tmp_path):
     """SIGKILL the only worker while it screens a large file; a worker started afterwards finds the
-    abandoned job once its registry entry lapses (job timeout + 60 s), runs it again, and the batch
-    reads exactly as the local run: every file once, nothing failed."""
+    abandoned job within about a minute (its registry entry, prolonged by the killed worker's
+    heartbeat only while it lived, lapses; the job timeout is ten minutes), runs it again, and the
+    batch reads exactly as the local run: every file once, nothing failed."""
     from redis import Redis
     from rq import Queue
+    from rq.job import Job
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
-    from screening.web.jobs import QUEUE
+    from screening.web.jobs import QUEUE, RETRIES
 
     env, folder = queue_env
-    env = {**env, "REDIS_URL": env["REDIS_URL"].replace(QUEUE_DB, "/4"), "SCREENING_JOB_TIMEOUT": "20"}
+    env = {**env, "REDIS_URL": env["REDIS_URL"].replace(QUEUE_DB, "/4"), "SCREENING_JOB_TIMEOUT": "600"}
     redis = Redis.from_url(env["REDIS_URL"])
     redis.flushdb()
     docs = tmp_path / "archive"
@@ -139,8 +144,12 @@ def test_a_worker_killed_in_the_middle_of_a_file_loses_nothing(queue_env, tmp_pa
         time.sleep(0.5)
         first.kill()
         first.wait()
-        assert started.get_job_ids(), "the job finished before the worker was killed"
+        killed_at = time.monotonic()
+        (job_id,) = started.get_job_ids()         # the large file, not finished when its worker died
         _start_worker(env, folder, 4, stack)
+        while Job.fetch(job_id, connection=redis).retries_left == RETRIES:
+            assert time.monotonic() - killed_at < RETRIED_WITHIN, "the abandoned job was not picked up again"
+            time.sleep(0.2)
         out, err = batch.communicate(timeout=300)
     local = _cli(["check", "--no-classifier", "--format", "json", str(docs)], env)
     assert batch.returncode == local.returncode == 1, err
@@ -160,3 +169,83 @@ def test_a_queue_that_cannot_serve_the_batch_stops_it_with_a_reason(queue_env, w
     assert other_key.returncode == 2 and "SCREENING_SECRET_KEY" in other_key.stderr, other_key.stderr
     no_redis = _cli(["check", "--no-classifier", "--queue", "redis://127.0.0.1:1/0", str(tmp_path)], env)
     assert no_redis.returncode == 2 and "无法连接 Redis" in no_redis.stderr, no_redis.stderr
+
+
+def test_a_live_worker_keeps_a_long_job_beyond_the_heartbeat_ttl(redis_url, monkeypatch):
+    """The registry entry of a running job is short-lived, but the worker's heartbeat prolongs it:
+    another worker's clean-up running all along never takes the job for abandoned, so a job that is
+    not to run twice (an upload: no retries) runs once and finishes."""
+    import signal
+    import threading
+
+    from redis import Redis
+    from rq import Queue
+    from rq.job import JobStatus
+    from rq.registry import FailedJobRegistry
+
+    from screening.web import jobs
+
+    monkeypatch.setattr(jobs, "HEARTBEAT", 0.3)
+    monkeypatch.setattr(jobs, "HEARTBEAT_TTL", 2)      # RQ scores in whole seconds
+    redis = Redis.from_url(redis_url.replace("/0", "/6"))
+    redis.flushdb()
+    queue = Queue(jobs.QUEUE, connection=redis)
+    job = queue.enqueue(time.sleep, 5, job_timeout=600)      # beyond the entry's lifetime
+    stop_cleaning = threading.Event()
+
+    def other_workers_cleanup() -> None:
+        while not stop_cleaning.wait(0.2):
+            queue.started_job_registry.cleanup()
+
+    cleaner = threading.Thread(target=other_workers_cleanup)
+    cleaner.start()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        jobs.heartbeat_worker_class()([queue], connection=redis, worker_ttl=jobs.WORKER_TTL).work(
+            burst=True, with_scheduler=False, logging_level="WARNING")
+    finally:
+        stop_cleaning.set()
+        cleaner.join()
+        for sig, handler in handlers.items():   # the RQ worker installs its own
+            signal.signal(sig, handler)
+    assert job.get_status(refresh=True) == JobStatus.FINISHED
+    assert FailedJobRegistry(jobs.QUEUE, connection=redis).count == 0
+    redis.close()
+
+
+def test_a_worker_without_a_database_runs_check_jobs_and_fails_database_jobs_with_the_reason(queue_env, tmp_path):
+    """A host that only screens `screening check --queue` batches needs no database: its worker
+    starts on an instance never initialised and screens; a database job (an upload answered 202)
+    that reaches it ends failed, its poll saying why."""
+    from screening.review.config import decode_key
+    from screening.review.sealing import Sealer
+    from screening.web.jobs import RQJobs
+
+    env, folder = queue_env
+    bare = {**env, "REDIS_URL": env["REDIS_URL"].replace(QUEUE_DB, "/5"),
+            "SCREENING_INSTANCE": str(tmp_path / "no-database")}
+    from redis import Redis
+    Redis.from_url(bare["REDIS_URL"]).flushdb()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "节能.txt").write_text(CLEAN, encoding="utf-8")
+    with ExitStack() as stack:
+        worker = _start_worker(bare, folder, 5, stack)
+        queued = _cli(["check", "--no-classifier", "--queue", bare["REDIS_URL"], "--format", "json",
+                       str(tmp_path / "docs")], bare, timeout=120)
+        assert worker.poll() is None, (folder / "worker5.log").read_text()
+        assert queued.returncode == 0, queued.stderr
+        assert [r["document"]["name"] for r in json.loads(queued.stdout)["reports"]] == ["节能.txt"]
+
+        jobs = RQJobs(bare["REDIS_URL"], Sealer(decode_key(bare["SCREENING_SECRET_KEY"])))
+        try:
+            job_id = jobs.submit("user:1", "open_case", {"title": "通知", "name": "a.txt", "data": b"x"})
+            deadline = time.monotonic() + 60
+            while (view := jobs.get("user:1", job_id))["status"] in ("queued", "running"):
+                assert time.monotonic() < deadline, view
+                time.sleep(0.2)
+        finally:
+            jobs.close()
+    assert view["status"] == "failed" and view["result_status"] == 503, view
+    assert view["result"]["error"]["code"] == "worker_without_database"
+    assert "screening init" in view["result"]["error"]["message"]
+    assert "注意" in (folder / "worker5.log").read_text(encoding="utf-8")
