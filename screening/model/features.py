@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from screening.normalize import fold
 
@@ -143,7 +144,7 @@ def word_matches(masked: str, starts, ends, vocabulary: Vocabulary, rows: list, 
 
     matches = vocabulary.automaton.find_matches_as_indexes(masked, overlapping=True) if vocabulary.size else []
     if matches:
-        found = np.asarray(matches, dtype=np.int64)
+        found = np.fromiter(chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches)).reshape(-1, 3)
         _inside(found[:, 1], found[:, 2] - found[:, 1], found[:, 0] + N_HASH, starts, ends, rows, cols)
 
 
@@ -158,7 +159,7 @@ def char_sums(codes, starts, ends, weights):
     gathered = {}
     for n in NGRAMS:
         if length >= n:
-            gathered[n] = weights[_char_ids(codes, n)]
+            gathered[n] = np.take(weights, _char_ids(codes, n), axis=0)   # as weights[ids], faster
             per_position[1:length - n + 2] += gathered[n]
     cumulative = np.cumsum(per_position, axis=0)
     total = cumulative[ends] - cumulative[starts]

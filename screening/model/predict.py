@@ -80,7 +80,7 @@ class Model:
         rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         if len(rows):
-            gathered = self.weights[cols]
+            gathered = np.take(self.weights, cols, axis=0)
             for k in range(total.shape[1]):
                 total[:, k] += np.bincount(rows, weights=gathered[:, k], minlength=len(starts))
             count += np.bincount(rows, minlength=len(starts))
