@@ -9,12 +9,14 @@ end, the longest first; the features are summed in that order.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 _FIRST, _LAST = 0x4E00, 0x9FFF
 _BITS = 15                # a character's number: 1 + (code point − 0x4E00) < 2**15
 _SHORT = 4                # words of up to this many characters are one key (longer ones: under 64)
 _MIX = 0x9E3779B97F4A7C15
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def _key(word: str) -> int:
@@ -33,15 +35,16 @@ class _Table:
         bits = max(4, (8 * len(items)).bit_length())      # at most 1/8 full: short probe runs
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
-        self.keys = np.zeros(1 << bits, dtype=np.uint64)
-        self.values = np.zeros(1 << bits, dtype=np.int64)
+        keys, values = [0] * (1 << bits), [0] * (1 << bits)
         self.probes = 1
         for key, value in items:
             slot, run = ((key * _MIX) & 0xFFFFFFFFFFFFFFFF) >> (64 - bits), 1
-            while self.keys[slot]:
+            while keys[slot]:
                 slot, run = (slot + 1) & self.mask, run + 1
-            self.keys[slot], self.values[slot] = key, value
+            keys[slot], values[slot] = key, value
             self.probes = max(self.probes, run)
+        self.keys = np.array(keys, dtype=np.uint64)
+        self.values = np.array(values, dtype=np.int64)
 
     def find(self, keys):
         """(positions in `keys` of the keys held, their values)."""
@@ -67,18 +70,20 @@ class _Table:
 
 class WordMatcher:
     def __init__(self, words: Sequence[str]) -> None:
-        if not all(len(w) >= 2 and all(_FIRST <= ord(c) <= _LAST for c in w) for w in words):
+        if not all(map(_WORD.fullmatch, words)):
             raise ValueError("vocabulary words are CJK (U+4E00–U+9FFF) only, two characters or more")
-        self.short = {n: _Table([(_key(w), i) for i, w in enumerate(words) if len(w) == n])
-                      for n in range(2, _SHORT + 1)}
+        short: dict[int, list[tuple[int, int]]] = {n: [] for n in range(2, _SHORT + 1)}
         self.long: list[list[tuple[str, int]]] = []       # per first four characters: (word, index)
         prefixes: dict[int, int] = {}
         for i, w in enumerate(words):
-            if len(w) > _SHORT:
-                at = prefixes.setdefault(_key(w[:_SHORT]), len(self.long))
-                if at == len(self.long):
-                    self.long.append([])
-                self.long[at].append((w, i))
+            if len(w) <= _SHORT:
+                short[len(w)].append((_key(w), i))
+                continue
+            at = prefixes.setdefault(_key(w[:_SHORT]), len(self.long))
+            if at == len(self.long):
+                self.long.append([])
+            self.long[at].append((w, i))
+        self.short = {n: _Table(items) for n, items in short.items()}
         self.prefixes = _Table(list(prefixes.items()))
 
     def find(self, masked: str, codes):
