@@ -1,7 +1,8 @@
 """The classifier's fast paths give exactly what their plain definitions give (hypothesis): the
 fold of code points is `normalize.fold`, the word matcher finds what an Aho–Corasick automaton
 finds (in its order, the order the features are summed in), sentences are the pieces between end
-marks, trimmed, and the prose filter counts each character's class. Scores and reasons are sums
+marks, trimmed, the prose filter counts each character's class, and the figures a document
+reports as released are those of its sentences that say so. Scores and reasons are sums
 over these, so a reviewer sees the same findings, only sooner."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from screening.model.context import _RELEASE, _UNRELEASED, released_figures, significant_figures
 from screening.model.features import masked_codes
 from screening.model.fold import _simplified_table, fold_codes
 from screening.model.matcher import WordMatcher
@@ -129,3 +131,21 @@ def test_an_address_in_a_sentence_still_keeps_it_from_the_model():
     text = "详情请访问 https://www.example.gov.cn/notice/2025/0001.html 或邮件 office@example.gov.cn"
     assert not prose_spans(text, [0], [len(text)])[0][0]
     assert np.array_equal(prose_spans("经研究，拟提名王某某为副局长人选。", [0], [17])[0], [True])
+
+
+def _released_by_sentence(whole: str) -> frozenset[str]:
+    """The definition: every sentence read for a release word and the absence of a not-yet word."""
+    released = frozenset()
+    for line in re.split(r"[。！？\n]", whole):
+        if _RELEASE.search(line) and not _UNRELEASED.search(line):
+            released |= significant_figures(line)
+    return released
+
+
+@SLOW
+@given(st.lists(st.sampled_from(["已发布", "公布", "统计公报", "数据显示", "尚未公布", "发布前", "预计", "全市",
+                                 "实现产值", "12.5亿元", "3400人", "7%", "2", "。", "！", "？", "\n", "，"]),
+                max_size=40))
+def test_released_figures_are_those_of_the_sentences_that_say_so(pieces):
+    whole = "".join(pieces)
+    assert released_figures(whole) == _released_by_sentence(whole)
