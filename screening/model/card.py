@@ -36,7 +36,7 @@ def render_card(meta: dict) -> str:
         "are turned into probabilities by a per-class logistic fit on out-of-fold margins. It is evaluated",
         "directly (a sum of weight rows per sentence, weights memory-mapped), without scikit-learn at run time;",
         "its vocabulary words are looked up as exact keys of their characters, all positions of a text at",
-        "once, without jieba. Speed (`make bench`, one core): 88,552 sentences per CPU-second.",
+        "once, without jieba. Speed (`make bench`, one core): 84,050 sentences per CPU-second.",
         "It reads every sentence of Chinese prose (foreign-language text, number tables, code and web",
         "addresses are not judged) and flags `state_secret`, `work_secret` and `personal_private` passages",
         "that no keyword rule names. The reasons it gives are vocabulary words and cues, never character",
