@@ -23,6 +23,8 @@ RELEASED_SHIFT = -1.5
 
 _RELEASE = re.compile(r"发布|公布|公报|数据显示|统计显示|据统计|据初步统计")
 _UNRELEASED = re.compile(r"(?:尚未|未经|未|暂不|不得|不宜)(?:审定)?(?:发布|公布)|(?:发布|公布)前|初步核算|预计")
+_SENTENCE_ENDS = "。！？\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万亿|亿|万|千)?(?:元|吨|人|户|个|家|亩|%|％|千瓦|公里|平方米|项|件)?")
 
 
@@ -51,8 +53,20 @@ def document_context(doc: Document) -> DocumentContext:
         shift = PUBLISHED_SHIFT * min(len(found.kinds), MAX_PUBLISHED_SIGNS)
         reason = "；".join(found.kinds)
     whole = "\n".join(p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER))
-    released = frozenset()
-    for line in re.split(r"[。！？\n]", whole):
-        if _RELEASE.search(line) and not _UNRELEASED.search(line):
+    return DocumentContext(shift, reason, released_figures(whole))
+
+
+def released_figures(whole: str) -> frozenset[str]:
+    """The figures of every sentence (up to 。！？ or a line break) that says they are released and
+    does not say they are not yet. Only the sentences around a release word are read: no release
+    word holds a sentence end."""
+    released, done = frozenset(), 0
+    for m in _RELEASE.finditer(whole):
+        if m.start() < done:
+            continue                       # a sentence already read
+        start = max(whole.rfind(c, 0, m.start()) for c in _SENTENCE_ENDS) + 1
+        end = (after.start() if (after := _SENTENCE_END.search(whole, m.end())) else len(whole))
+        line, done = whole[start:end], end
+        if not _UNRELEASED.search(line):
             released |= significant_figures(line)
-    return DocumentContext(shift, reason, released)
+    return released

@@ -1,12 +1,12 @@
 """The classifier's features, computed the same way for training and for screening.
 
-A passage is read on its *masked* form (width/script folded, every digit → 0, every space →
-" "; length-preserving, so offsets stay those of the original) and described by
+A passage is read on its *masked* form (width/script folded as `normalize.fold`, by `fold`;
+every digit → 0, every space → " "; length-preserving, so offsets stay those of the original) and described by
 
 - hashed character 1–3-grams (2**HASH_BITS buckets): robust to unseen words, never shown as a reason;
 - vocabulary words: the jieba words of the training corpus (at least two characters, no digit
-  or punctuation) plus the cue phrases below, found by one Aho–Corasick automaton (overlapping
-  matches), so jieba runs only when a model is trained. These are the reasons a reviewer reads.
+  or punctuation) plus the cue phrases below, every occurrence (overlapping) found at once by
+  `matcher.WordMatcher`, so jieba runs only when a model is trained. These are the reasons a reviewer reads.
 
 Each passage's feature counts are scaled by 1/sqrt(its number of features), which keeps the
 model a plain sum over positions: `featurize` over a whole part text and its sentence spans
@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from screening.normalize import fold
 
 HASH_BITS = 20
 N_HASH = 1 << HASH_BITS
@@ -52,8 +51,9 @@ def masked_codes(text: str):
     """(masked text, its code points as uint64)."""
     import numpy as np
 
-    folded = fold(text)
-    codes = np.frombuffer((folded if len(folded) == len(text) else text).encode("utf-32-le"), dtype=np.uint32).copy()
+    from screening.model.fold import fold_codes
+
+    codes = fold_codes(text)
     codes[(codes >= 0x31) & (codes <= 0x39)] = 0x30
     codes[(codes == 9) | (codes == 10) | (codes == 13) | (codes == 0x3000)] = 0x20
     return codes.tobytes().decode("utf-32-le"), codes.astype(np.uint64)
@@ -74,13 +74,13 @@ class Vocabulary:
     words: tuple[str, ...]
 
     @property
-    def automaton(self):
-        import ahocorasick_rs
+    def matcher(self):
+        from screening.model.matcher import WordMatcher
 
-        cached = self.__dict__.get("_automaton")
+        cached = self.__dict__.get("_matcher")
         if cached is None:
-            cached = ahocorasick_rs.AhoCorasick(list(self.words), matchkind=ahocorasick_rs.MatchKind.Standard)
-            object.__setattr__(self, "_automaton", cached)
+            cached = WordMatcher(self.words)
+            object.__setattr__(self, "_matcher", cached)
         return cached
 
     @property
@@ -129,7 +129,7 @@ def featurize(text: str, starts: Sequence[int], ends: Sequence[int], vocabulary:
             continue
         ids = _char_ids(codes, n)
         _inside(np.arange(len(ids)), n, ids, starts, ends, rows, cols)
-    word_matches(masked, starts, ends, vocabulary, rows, cols)
+    word_matches(masked, codes, starts, ends, vocabulary, rows, cols)
     rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
     counts = np.bincount(rows, minlength=len(starts)).astype(np.float64)
@@ -137,13 +137,10 @@ def featurize(text: str, starts: Sequence[int], ends: Sequence[int], vocabulary:
     return rows, cols, scale
 
 
-def word_matches(masked: str, starts, ends, vocabulary: Vocabulary, rows: list, cols: list) -> None:
-    """(row, column) of every vocabulary word lying wholly inside a span."""
-    import numpy as np
-
-    matches = vocabulary.automaton.find_matches_as_indexes(masked, overlapping=True) if vocabulary.size else []
-    if matches:
-        found = np.asarray(matches, dtype=np.int64)
+def word_matches(masked: str, codes, starts, ends, vocabulary: Vocabulary, rows: list, cols: list) -> None:
+    """(row, column) of every vocabulary word lying wholly inside a span of `masked` (its code points `codes`)."""
+    if vocabulary.size:
+        found = vocabulary.matcher.find(masked, codes)
         _inside(found[:, 1], found[:, 2] - found[:, 1], found[:, 0] + N_HASH, starts, ends, rows, cols)
 
 
@@ -158,9 +155,9 @@ def char_sums(codes, starts, ends, weights):
     gathered = {}
     for n in NGRAMS:
         if length >= n:
-            gathered[n] = weights[_char_ids(codes, n)]
+            gathered[n] = np.take(weights, _char_ids(codes, n), axis=0)   # as weights[ids], faster
             per_position[1:length - n + 2] += gathered[n]
-    cumulative = np.cumsum(per_position, axis=0)
+    cumulative = np.cumsum(per_position.T, axis=1).T   # the same sums, along contiguous rows: twice as fast
     total = cumulative[ends] - cumulative[starts]
     count = np.zeros(len(starts))
     for n, rows in gathered.items():

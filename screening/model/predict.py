@@ -76,11 +76,11 @@ class Model:
         masked, codes = masked_codes(text)
         total, count = char_sums(codes, starts, ends, self.weights)
         rows, cols = [], []
-        word_matches(masked, starts, ends, self.vocabulary, rows, cols)
+        word_matches(masked, codes, starts, ends, self.vocabulary, rows, cols)
         rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         if len(rows):
-            gathered = self.weights[cols]
+            gathered = np.take(self.weights, cols, axis=0)
             for k in range(total.shape[1]):
                 total[:, k] += np.bincount(rows, weights=gathered[:, k], minlength=len(starts))
             count += np.bincount(rows, minlength=len(starts))

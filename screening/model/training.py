@@ -60,7 +60,7 @@ def code_files() -> list:
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
-    return [here / "features.py", here / "training.py", here / "corpus.py"]
+    return [here / "features.py", here / "fold.py", here / "matcher.py", here / "training.py", here / "corpus.py"]
 
 
 @dataclass(frozen=True)
