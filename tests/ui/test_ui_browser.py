@@ -497,3 +497,26 @@ def test_an_admin_gives_a_membership_and_the_person_signs_for_the_second_departm
     page.wait_for_selector(".flash.success")
     assert "已取消用户 li 的兼任" in page.inner_text(".flash.success")
     admin.close()
+
+
+def test_the_pages_not_walked_above_are_plain_and_accessible(server, chromium):
+    """axe-core and the raw-code check on the pages the stories above do not pass through: the login
+    page, a quick check's result, a case another unit's person may not see (the error page)."""
+    anon = chromium.new_context(viewport=NARROW, locale="zh-CN", bypass_csp=True)
+    page = anon.new_page()
+    page.goto(f"{server}/login")
+    audit_page(page)
+    anon.close()
+    drafter = Person(chromium, server, "zhang")
+    page = drafter.go("/selfcheck")
+    page.fill("textarea[name=text]", ID_DRAFT)
+    page.click("button[value=check]")
+    page.wait_for_selector(".verdict-line")
+    assert "本次检查未保存任何内容" in page.inner_text("main")
+    audit_page(page)
+    drafter.close()
+    other = Person(chromium, server, "zhou")
+    page = other.go("/cases/1")
+    assert "不存在" in page.inner_text("main") or "无权" in page.inner_text("main")
+    audit_page(page)
+    other.close()
