@@ -38,12 +38,13 @@ def make_ofd(*, pages: Sequence[Sequence[str]] = (("正文",),), annotations: Se
              attachments: Sequence[tuple[str, bytes]] = (), author: str | None = None,
              custom: dict[str, str] | None = None, keywords: Sequence[str] = (), tag: str | None = None,
              invisible: Sequence[str] = (), outline: Sequence[str] = (), scans: Sequence[bytes] = (),
-             signer_cert: bytes | None = None) -> bytes:
+             signer_cert: bytes | None = None, composite: Sequence[str] = ()) -> bytes:
     """An OFD: `pages` of lines; `annotations` (page, remark, creator) with the remark also drawn in
     the annotation's appearance; `attachments` (name, bytes); DocInfo author, custom data and
     keywords; a custom tag's text; `invisible` lines on page 1 drawn with neither fill nor stroke;
     `outline` titles; `scans` pages that are one PNG image each; a signature whose signed value
-    holds `signer_cert` (DER)."""
+    holds `signer_cert` (DER); `composite` lines drawn on page 1 through a CompositeGraphicUnit
+    resource (a CompositeObject referring to it)."""
     members: dict[str, bytes] = {}
     info = f"<ofd:DocID>0123456789abcdef</ofd:DocID><ofd:CreationDate>2026-12-01</ofd:CreationDate>"
     if author:
@@ -61,6 +62,8 @@ def make_ofd(*, pages: Sequence[Sequence[str]] = (("正文",),), annotations: Se
     for n, lines in enumerate(pages):
         page_refs.append(f'<ofd:Page ID="{100 + n}" BaseLoc="Pages/Page_{n}/Content.xml"/>')
         hidden = _text_objects(invisible, first_id=900, y0=200, invisible=True) if n == 0 else ""
+        if n == 0 and composite:
+            hidden += '<ofd:CompositeObject ID="890" Boundary="25 250 160 30" ResourceID="880"/>'
         members[f"Doc_0/Pages/Page_{n}/Content.xml"] = _xml(
             f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer ID="{10 + n}">'
             f"{_text_objects(lines, first_id=1000 * (n + 1))}{hidden}</ofd:Layer></ofd:Content></ofd:Page>")
@@ -75,7 +78,10 @@ def make_ofd(*, pages: Sequence[Sequence[str]] = (("正文",),), annotations: Se
             f"</ofd:Layer></ofd:Content></ofd:Page>")
     members["Doc_0/PublicRes.xml"] = _xml(
         f'<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:Fonts><ofd:Font ID="1" FontName="宋体"/></ofd:Fonts>'
-        + (f"<ofd:MultiMedias>{''.join(media)}</ofd:MultiMedias>" if media else "") + "</ofd:Res>")
+        + (f"<ofd:MultiMedias>{''.join(media)}</ofd:MultiMedias>" if media else "")
+        + (f'<ofd:CompositeGraphicUnits><ofd:CompositeGraphicUnit ID="880" Width="160" Height="30"><ofd:Content>'
+           f'<ofd:Layer ID="881">{_text_objects(composite, first_id=870, y0=0)}</ofd:Layer></ofd:Content>'
+           f"</ofd:CompositeGraphicUnit></ofd:CompositeGraphicUnits>" if composite else "") + "</ofd:Res>")
     extra = ""
     if annotations:
         extra += "<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"

@@ -102,7 +102,9 @@ def _pages(reading: _Reading, doc_root: str, document) -> dict[str, int]:
             raise UnreadableDocument("corrupt", f"OFD 第{i}页的内容（{page_el.get('BaseLoc')}）缺失")
         layers = [content.find("Content")]
         layers += [pkg.xml(templates.get(t.get("TemplateID"))) for t in content.iter("Template")]
-        runs = [r for layer in layers if layer is not None for r in ofd_text.runs(layer)]
+        units = {unit.get("ID"): unit for _, res in _resources(pkg, doc_root, document, content)
+                 for unit in res.iter("CompositeGraphicUnit")}
+        runs = [r for layer in layers if layer is not None for r in ofd_text.runs(layer, units)]
         _lines(runs, i, reading.parts, PartKind.BODY)
         if not any(r.text.strip() and not r.invisible for r in runs):
             for image in _page_images(pkg, doc_root, document, content):
@@ -136,14 +138,7 @@ def _page_images(pkg: OfdPackage, doc_root: str, document, content) -> list[byte
     if not refs:
         return []
     found = []
-    common = document.find("CommonData")
-    res_locs = [el.text for el in common.iter("PublicRes", "DocumentRes")] if common is not None else []
-    res_locs += [el.text for el in content.iter("PageRes")]
-    for res_loc in res_locs:
-        res_name = pkg.resolve(doc_root, res_loc)
-        res = pkg.xml(res_name)
-        if res is None:
-            continue
+    for res_name, res in _resources(pkg, doc_root, document, content):
         base = res.get("BaseLoc") or ""
         for media in res.iter("MultiMedia"):
             if media.get("ID") in refs:
@@ -153,6 +148,21 @@ def _page_images(pkg: OfdPackage, doc_root: str, document, content) -> list[byte
                 if loc is not None:
                     found.append(pkg.raw(loc))
     return found
+
+
+def _resources(pkg: OfdPackage, doc_root: str, document, content) -> list[tuple[str, object]]:
+    """The resource files a page may draw from: the document's public and document resources, and
+    the page's own (member name, parsed XML)."""
+    common = document.find("CommonData")
+    res_locs = [el.text for el in common.iter("PublicRes", "DocumentRes")] if common is not None else []
+    res_locs += [el.text for el in content.iter("PageRes")]
+    out = []
+    for res_loc in res_locs:
+        res_name = pkg.resolve(doc_root, res_loc)
+        res = pkg.xml(res_name)
+        if res is not None:
+            out.append((res_name, res))
+    return out
 
 
 def _annotations(pkg: OfdPackage, doc_root: str, document, page_ids: dict[str, int], parts: Parts) -> None:

@@ -8,12 +8,13 @@ bottom. A run with neither fill nor stroke, or fully transparent, is invisible o
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 
 from screening.extract.ofd_package import floats
 
 _CONTAINERS = frozenset({"Content", "Layer", "PageBlock"})
+_MAX_COMPOSITE_DEPTH = 8      # a composite unit may draw others; a unit drawing itself is cut off
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +34,23 @@ class Line:
     box: tuple[float, float, float, float]
 
 
-def runs(container) -> Iterator[Run]:
-    """The text runs of a page (or template, or annotation appearance) in document order."""
+def runs(container, units: Mapping[str, object] | None = None, depth: int = 0) -> Iterator[Run]:
+    """The text runs of a page (or template, or annotation appearance) in document order. A
+    `CompositeObject` draws a `CompositeGraphicUnit` resource (`units`, by ID: its Content may hold
+    text, e.g. a letterhead or a stamp's caption reused on every page) at the object's Boundary."""
     for el in container:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "TextObject":
             yield from _object_runs(el)
         elif tag in _CONTAINERS or tag == "Appearance":
-            yield from runs(el)
-        elif tag == "CompositeObject":
-            continue  # refers to a CompositeGraphicUnit resource: graphics, not text
+            yield from runs(el, units, depth)
+        elif tag == "CompositeObject" and units and depth < _MAX_COMPOSITE_DEPTH:
+            unit = units.get(el.get("ResourceID") or "")
+            content = unit.find("Content") if unit is not None else None
+            if content is not None:
+                left, top = (floats(el.get("Boundary"), 4) or (0.0, 0.0, 0.0, 0.0))[:2]
+                for run in runs(content, units, depth + 1):
+                    yield replace(run, x=run.x + left, y=run.y + top, end=run.end + left)
     return
 
 

@@ -60,6 +60,16 @@ def test_runs_on_one_baseline_join_into_one_line():
     assert blocks(doc, PartKind.BODY) == [ID]
 
 
+def test_text_drawn_through_a_composite_graphic_unit_is_read_in_place(engine):
+    """A CompositeObject draws a reusable resource (a letterhead, a stamp's caption) whose content
+    may hold text: it is page text, read where the object stands (below the body here)."""
+    data = make_ofd(pages=[["关于公布名单的通知", "各单位："]], composite=["联系人：张三", f"身份证号：{ID}"])
+    doc = extract(data)
+    assert blocks(doc, PartKind.BODY) == ["关于公布名单的通知", "各单位：", "联系人：张三", f"身份证号：{ID}"]
+    report = screen_bytes(data, "公文.ofd", engine=engine)
+    assert [(f.location.part.value, f.location.page) for f in findings(report, "pii.id_card")] == [("body", 1)]
+
+
 def test_annotations_are_comments_with_type_and_creator():
     doc = extract(make_ofd(pages=[["正文"]], annotations=[(1, "此处数字待核实", "李四")]))
     assert ("此处数字待核实", "高亮注释（作者：李四）") in labelled(doc, PartKind.COMMENT)
