@@ -51,7 +51,8 @@ class TableDetector:
             return
         notice = any(_OFFICIAL_NOTICE.search(p.text) for p in doc.parts
                      if p.kind in (PartKind.BODY, PartKind.HEADER)) or any(
-            _OFFICIAL_NOTICE.search(c.text) for t in found for c in t.cells if c.ref.row in t.header_rows)
+            _OFFICIAL_NOTICE.search(c.text) for t in found for heads in (t.header_rows,)   # once per table
+            for c in t.cells if c.ref.row in heads)
         for table in found:
             yield from self._table(table, notice)
 
