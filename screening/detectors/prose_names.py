@@ -49,6 +49,10 @@ _WELL_KNOWN = 50             # jieba frequency from which a "name" is a common w
 # description's word): a plain alternation of literals, which the re engine scans fast.
 _CONTEXT_WORD = re.compile("|".join(sorted(set(ROLES + AFTER + ("男", "女") + _DESCRIPTION_WORDS), key=len, reverse=True)))
 _PAD = re.compile(r"[\s\u3000·•]")   # what screening.names.compact drops inside a name
+# Where a name may start (a surname, a compound surname's first character, padding), and the run of
+# Han and padding characters a name is made of.
+_NAME_START = re.compile("[" + "".join(sorted(SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + r"\s\u3000·•]")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff\s\u3000·•]{2,}")
 _NAME_MEMO = 200_000         # spans whose person_name is remembered, at most
 _LONGEST_NAME = 5            # characters of a candidate span at most (a compound surname and three given)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -247,25 +251,38 @@ class ProseNameDetector:
         return words
 
     def _any_acceptable(self, sentence: str, lo: int, hi: int) -> bool:
-        """Is any span of sentence[lo:hi] that could be a candidate (a person's name: 2 to 5
-        characters from a surname, or from a padding space) accepted? When none is, tagging the
-        window cannot yield a finding."""
+        """Is any span of sentence[lo:hi] that could be a candidate (a person's name: 2 to 5 Han or
+        padding characters from a surname, or from a padding space) accepted? When none is,
+        tagging the window cannot yield a finding. (bool(_accepted), with its two context tests
+        asked once per start and per end.)"""
         names = self._names
         if len(names) > _NAME_MEMO:
             names.clear()
-        for start in range(lo, hi - 1):
-            ch = sentence[start]
-            if ch not in SURNAMES and sentence[start:start + 2] not in COMPOUND_SURNAMES and not _PAD.match(ch):
+        after: dict[int, bool] = {}
+        for first in _NAME_START.finditer(sentence, lo, hi - 1):
+            start = first.start()
+            if first.group() not in SURNAMES and sentence[start:start + 2] not in COMPOUND_SURNAMES \
+                    and not _PAD.match(first.group()):
                 continue
-            for end in range(start + 2, min(hi, start + _LONGEST_NAME) + 1):
-                last = sentence[end - 1]
-                if not ("\u4e00" <= last <= "\u9fff" or _PAD.match(last)):
-                    break             # no longer span is a name either
+            run = _NAME_RUN.match(sentence, start, min(hi, start + _LONGEST_NAME))
+            if run is None:
+                continue
+            before = None
+            for end in range(start + 2, run.end() + 1):
                 span = sentence[start:end]
                 name = names.get(span)
                 if name is None:
                     name = names[span] = person_name(span)
-                if name and self._accepted(sentence, start, end):
+                if not name:
+                    continue
+                if before is None:
+                    before = bool(_ROLE_BEFORE.search(sentence[max(0, start - 8):start]))
+                if not before:
+                    if end not in after:
+                        after[end] = bool(_AFTER.search(sentence[end:end + 24]))
+                    if not after[end]:
+                        continue
+                if not self._in_office(sentence, start, end) and not self._well_known(span):
                     return True
         return False
 
