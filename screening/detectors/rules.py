@@ -102,6 +102,7 @@ class RuleDetector:
             windows = _windows(text, occurrences) if rule.keywords else [(0, len(text))]
             for lazy in rule.patterns:
                 pattern = lazy.compiled
+                source, has_hit = pattern.pattern, "hit" in pattern.groupindex
                 for lo, hi in windows:
                     for pos, endpos, accept_from, accept_to in _chunks(lo, hi):
                         # collected first: the timeout counts from the call, and what the caller
@@ -110,9 +111,10 @@ class RuleDetector:
                             if not accept_from <= m.start() < accept_to:
                                 continue
                             # `hit` may be captured inside a lookaround (the match itself is empty then)
-                            group = "hit" if "hit" in pattern.groupindex and m.start("hit") >= 0 else 0
-                            if m.end(group) > m.start(group):
-                                yield m.start(group), m.end(group), pattern.pattern, None
+                            group = "hit" if has_hit and m.start("hit") >= 0 else 0
+                            start, end = m.span(group)
+                            if end > start:
+                                yield start, end, source, None
             return
         owners = self.ruleset.keyword_owners
         for kw_index, start, end in occurrences:
