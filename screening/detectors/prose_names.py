@@ -7,8 +7,10 @@ events (其妻, 之子, 驾驶, 被告人, 患者, 受害人, 户主, 村民, �
 出生, 住址, 身份证) — and no official capacity: a post or role beside the name (局长王某某, 法定代表人)
 or an official act in the sentence (主持, 任前公示, 表彰 …).
 
-The tagger runs only on sentences that hold a private-context word (a regex prefilter), so the
-cost on ordinary documents is one scan; jieba is imported on first use.
+The tagger runs only on sentences that hold a private-context word (one literal scan of the text
+finds them), and there only on the windows in which some span would be accepted as a name if the
+tagger offered it (acceptance depends on the sentence alone), so the cost on ordinary documents is
+about one scan; jieba is imported on first use.
 """
 from __future__ import annotations
 
