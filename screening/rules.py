@@ -133,6 +133,8 @@ class LazyPattern:
         return self._compiled is not None
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):        # copy's __deepcopy__ … stay this object's, not the pattern's
+            raise AttributeError(name)
         return getattr(self.compiled, name)
 
     def __eq__(self, other: object) -> bool:

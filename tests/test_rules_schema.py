@@ -90,3 +90,13 @@ def test_a_rule_compiled_when_its_keyword_first_occurs_fires_on_that_document():
     assert all(p.is_compiled for p in rule.patterns)
     assert not any(p.is_compiled for p in absent.patterns)
 
+
+
+def test_a_copied_or_pickled_rule_is_the_same_rule_and_still_matches():
+    import copy
+    import pickle
+
+    rule = load_ruleset(default_rules_dir()).by_id["pii.mobile"]
+    for other in (copy.deepcopy(rule), copy.copy(rule), pickle.loads(pickle.dumps(rule))):
+        assert other == rule
+        assert [p.search("联系电话13912345678").group(0) for p in other.patterns] == ["13912345678"]
