@@ -1,9 +1,10 @@
 """Speed and accuracy figures, printed side by side with the building blocks' raw speed.
 
-    make bench            # or: .venv/bin/python benchmarks/run.py [--mb 10]
+    make bench            # or: .venv/bin/python benchmarks/run.py [--mb 10] [--dense]
 
 Measures on one core: the rule pass incl. normalization (MB/s) on a ~10 MB Chinese corpus
-with planted identifiers (and their recall), a generated 50-page docx and 200-page PDF end
+with planted identifiers (and their recall), the same on identifier-dense text (one every ~500
+characters; `--dense` prints only these figures), a generated 50-page docx and 200-page PDF end
 to end, a 20-page OFD and a scanned page (OCR) beside their reference readers, start-up time,
 classifier sentences/s, and peak memory. The corpus text is read in
 place from ../shared/corpus/public when present, else built from models/data passages.
@@ -96,6 +97,30 @@ def raw_blocks(text: str, ruleset) -> list[tuple[str, float]]:
     ]
 
 
+def dense(rules_engine, text: str, every: int = 500) -> None:
+    """Identifier-dense text (an identifier planted every ~`every` characters): the rule pass and
+    its two costliest detectors alone, warm (best of 2), beside plain regex and automaton scans of
+    the same text in the same run."""
+    from screening.engine import prepare
+    from screening.normalize import normalize
+    from screening.pipeline import text_document
+
+    text, planted = plant(text, len(text) // every, seed=11)
+    mb = len(text.encode("utf-8")) / 2**20
+    doc = text_document(text, "dense.txt")
+    rules_engine.screen(text_document(text[:100_000], "warm.txt"))        # dictionaries and patterns loaded
+    seconds, _ = timed(rules_engine.screen, doc, repeat=2)
+    views = [normalize(p) for p in prepare(doc).parts]
+    print(f"| identifier-dense text ({mb:.1f} MB, {len(planted)} identifiers, one every ~{every} characters): "
+          f"rule pass incl. normalization (rules only, warm) | {mb / seconds:.1f} MB/s |")
+    for detector in rules_engine.detectors:
+        if detector.name in ("rules", "prose_names"):
+            seconds = timed(lambda: list(detector.detect(doc, views)), repeat=2)[0]
+            print(f"| the same, {detector.name} detector alone | {mb / seconds:.1f} MB/s |")
+    for name, speed in raw_blocks(text, rules_engine.ruleset)[::2]:
+        print(f"| reference on the same text: {name} | {speed:.1f} MB/s |")
+
+
 def real_documents(engine) -> None:
     """Rule findings per published document (false-positive pressure); the classifier's figures
     (grouped CV, held-back set, findings per published document, speed, start-up) come from
@@ -160,7 +185,14 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--new-formats", action="store_true", help="only the OFD and OCR figures")
+    parser.add_argument("--dense", action="store_true", help="only the identifier-dense rule-pass figures")
     args = parser.parse_args()
+    if args.dense:
+        from screening.engine import Settings, build_engine
+
+        print("| what | figure |\n|---|---|")
+        dense(build_engine(Settings(classifier=False)), base_text(args.mb)[0])
+        return
     if args.new_formats:
         print("| what | figure |\n|---|---|")
         new_formats()
@@ -192,6 +224,7 @@ def main() -> None:
     for name, speed in raw_blocks(text, rules_engine.ruleset):
         print(f"| reference: {name} | {speed:.1f} MB/s |")
     print(f"| start-up: import + rules + automaton (new process) | {startup_rules:.2f} s |")
+    dense(rules_engine, base_text(args.mb)[0])
 
     full = build_engine()
     with tempfile.TemporaryDirectory() as tmp:

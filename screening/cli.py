@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from screening.types import Report
@@ -57,6 +56,8 @@ def screen_all(paths: Sequence[Path], settings, jobs: int, progress) -> list[Rep
             reports.append(_screen_one(path))
             progress(len(reports), len(paths))
         return reports
+    from concurrent.futures import ProcessPoolExecutor   # not for one file: start-up
+
     reports = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
         for report in pool.map(_screen_one, paths, chunksize=max(1, min(16, len(paths) // (jobs * 8) or 1))):
@@ -82,11 +83,13 @@ def _progress_bar(stream):
 def cmd_check(args) -> int:
     from screening.engine import Settings
     from screening.report import dumps, summary, to_sarif, to_text
+    from screening.extract import modules_for
     from screening.extract.sandbox import warm
     from screening.template import report_template_once
 
+    paths = list(iter_paths(args.paths))
     if not args.queue:
-        warm()               # the extraction sandbox starts while the rules and the model load
+        warm(modules_for(p.name for p in paths))   # the sandbox starts while the rules and the model load
     settings = Settings(classifier=not args.no_classifier,
                         extra_rules_dirs=tuple(Path(d) for d in args.rules or ()))
     try:
@@ -96,7 +99,6 @@ def cmd_check(args) -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the user, exit 2
         print(f"screening: 无法加载规则或模型：{exc}", file=sys.stderr)
         return 2
-    paths = list(iter_paths(args.paths))
     if args.queue:
         from screening.web.check_queue import QueueProblem, screen_on_queue
 

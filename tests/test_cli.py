@@ -95,3 +95,18 @@ def test_seed_003_is_blocked_from_the_command_line():
     assert result.returncode == 1
     texts = {f["text"] for f in json.loads(result.stdout)["reports"][0]["findings"]}
     assert "http://192.168.12.24:8080/eportall/admin" in texts
+
+
+def test_a_word_document_named_txt_is_read_as_word_though_only_the_text_reader_was_preloaded(tmp_path):
+    """The sandbox preloads the readers the file names call for; the content still decides."""
+    from tests.docgen import make_docx
+
+    path = tmp_path / "通知.txt"
+    make_docx(path, paragraphs=["关于报送材料的通知", "联系人手机13912345678。"])
+    root = Path(__file__).resolve().parent.parent        # this checkout's code, not the installed script's
+    result = subprocess.run([sys.executable, "-m", "screening.cli", "check", str(path), "--no-classifier",
+                             "--format", "json"], capture_output=True, text=True, cwd=root, timeout=300,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    (report,) = json.loads(result.stdout)["reports"]
+    assert report["document"]["format"] == "docx", result.stderr
+    assert [f["text"] for f in report["findings"] if f["rule"] == "pii.mobile"] == ["13912345678"]

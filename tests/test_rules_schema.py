@@ -70,3 +70,33 @@ def test_duplicate_ids_are_refused(tmp_path):
                                            encoding="utf-8")
     with pytest.raises(RuleError, match="duplicate"):
         load_ruleset(tmp_path)
+
+
+def test_a_rule_compiled_when_its_keyword_first_occurs_fires_on_that_document():
+    """Start-up parses the patterns but compiles a keyword rule only when a document holds one of
+    its keywords: that first document still gets the finding, and rules not triggered stay as text."""
+    from screening.detectors.rules import RuleDetector
+    from screening.normalize import normalize
+    from screening.pipeline import text_document
+    from screening.rules import split_example
+
+    ruleset = load_ruleset(default_rules_dir())
+    rule, absent = ruleset.by_id["pii.landline_private"], ruleset.by_id["cred.private_key"]
+    assert not any(p.is_compiled for p in rule.patterns + absent.patterns)
+    text, (start, end) = split_example(rule.hits[0])
+    doc = text_document(f"申请表\n{text}\n")
+    found = [f for f in RuleDetector(ruleset).detect(doc, [normalize(p) for p in doc.parts]) if f.rule == rule.id]
+    assert [f.text for f in found] == [text[start:end + 1]]
+    assert all(p.is_compiled for p in rule.patterns)
+    assert not any(p.is_compiled for p in absent.patterns)
+
+
+
+def test_a_copied_or_pickled_rule_is_the_same_rule_and_still_matches():
+    import copy
+    import pickle
+
+    rule = load_ruleset(default_rules_dir()).by_id["pii.mobile"]
+    for other in (copy.deepcopy(rule), copy.copy(rule), pickle.loads(pickle.dumps(rule))):
+        assert other == rule
+        assert [p.search("联系电话13912345678").group(0) for p in other.patterns] == ["13912345678"]

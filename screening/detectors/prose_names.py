@@ -7,26 +7,33 @@ events (其妻, 之子, 驾驶, 被告人, 患者, 受害人, 户主, 村民, �
 出生, 住址, 身份证) — and no official capacity: a post or role beside the name (局长王某某, 法定代表人)
 or an official act in the sentence (主持, 任前公示, 表彰 …).
 
-The tagger runs only on sentences that hold a private-context word (a regex prefilter), so the
-cost on ordinary documents is one scan; jieba is imported on first use.
+The tagger runs only on sentences that hold a private-context word (one literal scan of the text
+finds them), and there only on the windows in which some span would be accepted as a name if the
+tagger offered it (acceptance depends on the sentence alone), so the cost on ordinary documents is
+about one scan; jieba is imported on first use.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 
 from screening.names import OFFICIAL_NOTICE, person_name, surname_of, word_frequency
-from screening.validators import COMPOUND_SURNAMES
+from screening.validators import COMPOUND_SURNAMES, SURNAMES
 from screening.name_context import AFTER, FOLLOW, ROLES
 from screening.normalize import NormalizedView
 from screening.types import Category, Document, Explanation, Finding, Location, PartKind, Severity, Source
 
 # ... and the personal descriptions of a record: ，男，1985年出生，住…, 身份证号…
 _DESCRIPTION = r"(?:出生|生于|\d{1,3}\s*岁|身份证|公民身份号码|住址)"
+_DESCRIPTION_WORDS = ("出生", "生于", "岁", "身份证", "公民身份号码", "住址")   # one of them in each
 _ROLE_BEFORE = re.compile("(?:" + "|".join(ROLES) + r")[:：]?\s*$")
 _AFTER = re.compile(r"^\s*(?:" + "|".join(AFTER) + r")|^\s*[（(，,、]\s*[男女]\s*[，,、）)]|^[^。；;\n]{0,14}?" + _DESCRIPTION)
 _ROLE_WORDS = re.compile("|".join(ROLES))
-_MARKS = re.compile("|".join(AFTER) + r"|[（(，,、]\s*[男女]\s*[，,、）)]|" + _DESCRIPTION)
+# (led by a lookahead for the characters its alternatives start with: the same matches, found
+# without trying every alternative at every position)
+_MARKS = re.compile("(?=[" + "".join(sorted({w[0] for w in AFTER})) + r"（(，,、出生\d身公住])(?:"
+                    + "|".join(AFTER) + r"|[（(，,、]\s*[男女]\s*[，,、）)]|" + _DESCRIPTION + ")")
 # The tagger (its HMM pass is most of the cost) reads only a window around each context word: a
 # name stands right after a role word, or at most 20 characters before a description.
 _ROLE_WINDOW = (2, 7)
@@ -43,6 +50,16 @@ _POST = re.compile(
     r"|干部|科员|同志|代表|负责人|联系人|经办人|承办人|法定代表人|法人|律师|法官|检察官|审判长|审判员|书记员|警官|民警|医生|教授"
     r"|老师|专家|记者|编辑|作者|院士)")
 _WELL_KNOWN = 50             # jieba frequency from which a "name" is a common word or a public figure
+# Words of which every _ROLE_WORDS or _MARKS match holds one (a mark holds an AFTER word, 男/女 or a
+# description's word): a plain alternation of literals, which the re engine scans fast.
+_CONTEXT_WORD = re.compile("|".join(sorted(set(ROLES + AFTER + ("男", "女") + _DESCRIPTION_WORDS), key=len, reverse=True)))
+_PAD = re.compile(r"[\s\u3000·•]")   # what screening.names.compact drops inside a name
+# Where a name may start (a surname, a compound surname's first character, padding), and the run of
+# Han and padding characters a name is made of.
+_NAME_START = re.compile("[" + "".join(sorted(SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + r"\s\u3000·•]")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff\s\u3000·•]{2,}")
+_NAME_MEMO = 200_000         # spans whose person_name is remembered, at most
+_LONGEST_NAME = 5            # characters of a candidate span at most (a compound surname and three given)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _FUNCTION_TAGS = frozenset({"c", "d", "p", "v", "vn", "vd", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "f",
@@ -60,6 +77,23 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         start = m.end()
     if len(text) - start > 1:
         yield start, len(text)
+
+
+def _marked_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """The sentences (as _sentences cuts them) that may hold a private-context word (_windows),
+    found by one scan of the whole text for the literals one of which such a word holds: a
+    sentence is skipped only when no literal starts in it."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    pos = 0
+    while True:
+        m = _CONTEXT_WORD.search(text, pos)
+        if m is None:
+            return
+        i = bisect.bisect_right(ends, m.start())
+        lo, hi = ends[i - 1] if i else 0, ends[i] if i < len(ends) else len(text)
+        if hi - lo > 1:
+            yield lo, hi
+        pos = hi
 
 
 def _windows(sentence: str) -> list[tuple[int, int]]:
@@ -179,6 +213,7 @@ class ProseNameDetector:
     def __init__(self) -> None:
         self._cut = None
         self._given: dict[str, int] = {}
+        self._names: dict[str, bool] = {}   # person_name of the spans seen (pure), at most _NAME_MEMO
 
     def _tagger(self):
         if self._cut is None:
@@ -198,18 +233,63 @@ class ProseNameDetector:
 
     def detect_view(self, view: NormalizedView) -> Iterator[Finding]:
         text = view.text
-        for lo, hi in _sentences(text):
+        for lo, hi in _marked_sentences(text):
             sentence = text[lo:hi]
             windows = _windows(sentence)
             if not windows or _OFFICIAL_ACT.search(sentence):
                 continue
+            # the tagger reads only the windows in which some span would be a finding if it were
+            # a candidate: whether a span is one depends on the sentence alone, not on the tagger
+            windows = [w for w in windows if self._any_acceptable(sentence, *w)]
             spans = dict.fromkeys((a + s, a + e) for a, b in windows
                                   for s, e in _candidates(self._tagger(), sentence[a:b], self._given))
             for start, end in spans:
-                words = self._context(sentence, start, end)
-                if not words or self._in_office(sentence, start, end) or self._well_known(sentence[start:end]):
+                words = self._accepted(sentence, start, end)
+                if words:
+                    yield self._finding(view, lo + start, lo + end, words)
+
+    def _accepted(self, sentence: str, start: int, end: int) -> tuple[str, ...]:
+        """The context words that make a candidate span a private person's name (none: not one)."""
+        words = self._context(sentence, start, end)
+        if not words or self._in_office(sentence, start, end) or self._well_known(sentence[start:end]):
+            return ()
+        return words
+
+    def _any_acceptable(self, sentence: str, lo: int, hi: int) -> bool:
+        """Is any span of sentence[lo:hi] that could be a candidate (a person's name: 2 to 5 Han or
+        padding characters from a surname, or from a padding space) accepted? When none is,
+        tagging the window cannot yield a finding. (bool(_accepted), with its two context tests
+        asked once per start and per end.)"""
+        names = self._names
+        if len(names) > _NAME_MEMO:
+            names.clear()
+        after: dict[int, bool] = {}
+        for first in _NAME_START.finditer(sentence, lo, hi - 1):
+            start = first.start()
+            if first.group() not in SURNAMES and sentence[start:start + 2] not in COMPOUND_SURNAMES \
+                    and not _PAD.match(first.group()):
+                continue
+            run = _NAME_RUN.match(sentence, start, min(hi, start + _LONGEST_NAME))
+            if run is None:
+                continue
+            before = None
+            for end in range(start + 2, run.end() + 1):
+                span = sentence[start:end]
+                name = names.get(span)
+                if name is None:
+                    name = names[span] = person_name(span)
+                if not name:
                     continue
-                yield self._finding(view, lo + start, lo + end, words)
+                if before is None:
+                    before = bool(_ROLE_BEFORE.search(sentence[max(0, start - 8):start]))
+                if not before:
+                    if end not in after:
+                        after[end] = bool(_AFTER.search(sentence[end:end + 24]))
+                    if not after[end]:
+                        continue
+                if not self._in_office(sentence, start, end) and not self._well_known(span):
+                    return True
+        return False
 
     @staticmethod
     def _context(sentence: str, start: int, end: int) -> tuple[str, ...]:

@@ -100,7 +100,9 @@ class RuleDetector:
     def _candidates(self, rule: Rule, text: str, occurrences):
         if rule.patterns:
             windows = _windows(text, occurrences) if rule.keywords else [(0, len(text))]
-            for pattern in rule.patterns:
+            for lazy in rule.patterns:
+                pattern = lazy.compiled
+                source, has_hit = pattern.pattern, "hit" in pattern.groupindex
                 for lo, hi in windows:
                     for pos, endpos, accept_from, accept_to in _chunks(lo, hi):
                         # collected first: the timeout counts from the call, and what the caller
@@ -109,9 +111,10 @@ class RuleDetector:
                             if not accept_from <= m.start() < accept_to:
                                 continue
                             # `hit` may be captured inside a lookaround (the match itself is empty then)
-                            group = "hit" if "hit" in pattern.groupindex and m.start("hit") >= 0 else 0
-                            if m.end(group) > m.start(group):
-                                yield m.start(group), m.end(group), pattern.pattern, None
+                            group = "hit" if has_hit and m.start("hit") >= 0 else 0
+                            start, end = m.span(group)
+                            if end > start:
+                                yield start, end, source, None
             return
         owners = self.ruleset.keyword_owners
         for kw_index, start, end in occurrences:
@@ -131,19 +134,19 @@ class RuleDetector:
         line_end = text.find("\n", end, ceiling)
         line_end = ceiling if line_end < 0 else line_end
         if rule.allow is not None:
-            for m in rule.allow.finditer(text, line_start, line_end, timeout=REGEX_TIMEOUT_SECONDS):
+            for m in rule.allow.compiled.finditer(text, line_start, line_end, timeout=REGEX_TIMEOUT_SECONDS):
                 if m.start() < end and m.end() > start:
                     return None
         lo, hi = max(0, start - rule.window), min(len(text), end + rule.window)
-        personal = rule.personal_context is not None and rule.personal_context.search(
+        personal = rule.personal_context is not None and rule.personal_context.compiled.search(
             text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS)
-        if not personal and rule.anti_context is not None and rule.anti_context.search(
+        if not personal and rule.anti_context is not None and rule.anti_context.compiled.search(
                 text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS):
             return None
         context_words: tuple[str, ...] = ()
         if rule.context is not None:
             context_words = tuple(dict.fromkeys(
-                m.group(0) for m in rule.context.finditer(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS)
+                m.group(0) for m in rule.context.compiled.finditer(text, lo, hi, timeout=REGEX_TIMEOUT_SECONDS)
                 if not (m.start() >= start and m.end() <= end)))
             if rule.require_context and not context_words:
                 return None

@@ -9,7 +9,7 @@ is an `UnreadableDocument(code, message)` with a Chinese message; nothing else e
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -65,6 +65,19 @@ def accepted_extensions() -> tuple[str, ...]:
     """".docx", ".doc", ".xlsx" …: every extension a supported format goes by, sorted (for an
     `<input type=file accept=…>` or a help text; detection itself never trusts the name)."""
     return tuple(sorted({f".{fmt}" for fmt in EXTRACTORS} | {e for fmt in EXTRACTORS for e in _MORE_EXTENSIONS.get(fmt, ())}))
+
+
+def modules_for(names: Iterable[str]) -> tuple[str, ...]:
+    """The extractor modules that files of these names will need, judged by their extensions (for
+    the sandbox to preload); every module when an extension is unknown, since the content decides."""
+    by_extension = {f".{fmt}": fmt for fmt in EXTRACTORS} | {e: fmt for fmt, more in _MORE_EXTENSIONS.items() for e in more}
+    modules = set()
+    for name in names:
+        fmt = by_extension.get(suffix(name))
+        if fmt is None:
+            return EXTRACTOR_MODULES
+        modules.add(f"screening.extract.{EXTRACTORS[fmt].module}")
+    return tuple(sorted(modules))
 
 
 def extract_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> Document:

@@ -17,7 +17,7 @@ import os
 import resource
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from screening.errors import UnreadableDocument
 from screening.extract.common import Limits
@@ -105,25 +105,28 @@ def _child(sender, data: bytes, name: str, limits: Limits, run) -> None:
     sender.close()
 
 
-def _get_context():
+def _get_context(preload: Sequence[str] | None = None):
+    """The forkserver context; its server preloads `preload` (extractor modules), by default all of
+    them, so that every child starts warm. Fixed by the first call in a process."""
     global _context  # noqa: PLW0603 - created lazily, reset in forked children
     with _lock:
         if _context is None:
             from screening.extract import EXTRACTOR_MODULES
 
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["screening.extract", *EXTRACTOR_MODULES])   # every child starts warm
+            ctx.set_forkserver_preload(["screening.extract", *(EXTRACTOR_MODULES if preload is None else preload)])
             os.register_at_fork(after_in_child=_forget_forkserver)
             _context = ctx
         return _context
 
 
-def warm() -> None:
+def warm(preload: Sequence[str] | None = None) -> None:
     """Start the forkserver now, so that it imports the extractors while the caller loads its rules
-    and model (a command-line check of one file would otherwise wait for both in turn)."""
+    and model (a command-line check of one file would otherwise wait for both in turn). `preload`:
+    only the extractor modules the files to come need (a child imports any other on its own)."""
     from multiprocessing import forkserver
 
-    _get_context()
+    _get_context(preload)
     forkserver.ensure_running()
 
 

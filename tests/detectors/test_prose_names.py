@@ -3,6 +3,8 @@ acting in office left alone."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from screening.extract import extract_bytes
 from screening.pipeline import text_document
@@ -61,3 +63,40 @@ def test_a_commendation_notice_names_its_people_in_public(engine):
     text = "关于表彰优秀志愿者的通报\n志愿者张三，男，1985年出生，在社区服务中表现突出。"
     assert _names(engine, text) == []
     assert _names(engine, text.replace("关于表彰优秀志愿者的通报", "关于一起纠纷的情况说明")) == ["张三"]
+
+
+# The tagger reads only the sentences that the one whole-text scan marks and, in them, only the
+# windows where some span would be accepted as a name: the findings must be those of tagging every
+# window of every sentence.
+_PIECES = ["村民", "申请人", "其妻", "之子", "，男，", "（女，", "1985年3月出生", "45岁", "身份证", "住址", "驾驶", "家住",
+           "王建国", "欧阳娜娜", "张伟", "李秀英", "赵", "桂兰", "王　芳", "·", " ", "局长", "同志", "主持", "表彰",
+           "的", "和", "反映", "工作", "全国", "高度", "方案", "。", "；", "\n", "，", "：", "13912345678", "A"]
+
+
+def _tag_every_window(detector, text: str) -> list[tuple[int, int]]:
+    from screening.detectors import prose_names as p
+
+    found = []
+    for lo, hi in p._sentences(text):
+        sentence = text[lo:hi]
+        windows = p._windows(sentence)
+        if not windows or p._OFFICIAL_ACT.search(sentence):
+            continue
+        spans = dict.fromkeys((a + s, a + e) for a, b in windows
+                              for s, e in p._candidates(detector._tagger(), sentence[a:b], detector._given))
+        found += [(lo + s, lo + e) for s, e in spans if detector._accepted(sentence, s, e)]
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+@example(["村民", "·", "张伟", "。"])          # a name found from the padding before it
+@example(["其妻", "王　芳", "；", "户主", "欧阳娜娜", "家住", "住址"])
+def test_tagging_only_where_a_name_could_be_found_finds_what_tagging_everything_finds(pieces):
+    from screening.detectors.prose_names import ProseNameDetector
+    from screening.normalize import normalize
+
+    view = normalize(text_document("".join(pieces)).parts[0])
+    detector = ProseNameDetector()
+    got = [(f.location.start, f.location.end) for f in detector.detect_view(view)]
+    assert got == [view.original_span(s, e) for s, e in _tag_every_window(detector, view.text)]

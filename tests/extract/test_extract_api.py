@@ -66,3 +66,12 @@ def test_pipeline_an_unreadable_file_is_an_error_report(tmp_path, engine):
     report = screen_path(path, engine=engine)
     assert report.verdict is None and report.error.code == "corrupt"
     assert "Word 97-2003 文档" in report.error.message and report.document.format == "doc"
+
+
+def test_the_readers_to_preload_follow_the_file_names():
+    from screening.extract import EXTRACTOR_MODULES, modules_for
+
+    assert modules_for(["通知.txt", "说明.TXT", "附件.md"]) == ("screening.extract.txt",)
+    assert modules_for(["表.xlsx", "报告.docx", "页.htm"]) == (
+        "screening.extract.docx", "screening.extract.html", "screening.extract.xlsx")
+    assert modules_for(["通知.txt", "无扩展名"]) == EXTRACTOR_MODULES     # the content will decide
