@@ -343,6 +343,9 @@ class Finding(Base):
     paragraph: Mapped[int | None] = mapped_column()
     start_offset: Mapped[int] = mapped_column()
     end_offset: Mapped[int] = mapped_column()
+    # the rest of SPEC §3's location where it applies: table cell (table, row, column, header, sheet),
+    # member (an attachment's name), box (OCR), region (a web page's frame) — 0011
+    place: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     message: Mapped[str] = mapped_column(sa.Text)
     suggestion: Mapped[str] = mapped_column(sa.Text)
     confidence: Mapped[float] = mapped_column(sa.Float)

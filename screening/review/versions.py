@@ -140,12 +140,16 @@ def screening_run(version: Version, report: Report, now: datetime,
     return run
 
 
+_OFFSETS = frozenset({"part", "page", "paragraph", "start", "end"})
+
+
 def finding_row(case: Case, number: int, f: FindingResult) -> Finding:
     loc = f.location
+    place = {k: v for k, v in loc.to_dict().items() if k not in _OFFSETS}
     return Finding(case_id=case.id, version_number=number, rule=f.rule, category=str(f.category),
                    subtype=f.subtype, severity=str(f.severity), source=str(f.source), text=f.text,
                    part=str(loc.part), page=loc.page, paragraph=loc.paragraph,
-                   start_offset=loc.start, end_offset=loc.end, message=f.message,
+                   start_offset=loc.start, end_offset=loc.end, place=place or None, message=f.message,
                    suggestion=f.suggestion, confidence=float(f.confidence),
                    explanation=f.explanation.to_dict(), fingerprint=f.fingerprint(),
                    basis=basis_for(f))

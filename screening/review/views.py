@@ -71,7 +71,7 @@ def finding_dict(f: Finding) -> dict:
         "id": f.id, "rule": f.rule, "category": f.category, "subtype": f.subtype,
         "severity": f.severity, "source": f.source, "text": f.text,
         "location": {"part": f.part, "page": f.page, "paragraph": f.paragraph,
-                     "start": f.start_offset, "end": f.end_offset},
+                     "start": f.start_offset, "end": f.end_offset, **(f.place or {})},
         "message": f.message, "suggestion": f.suggestion, "confidence": f.confidence,
         "explanation": f.explanation, "fingerprint": f.fingerprint,
         "basis": f.basis, "basis_citation": citation(f.basis),

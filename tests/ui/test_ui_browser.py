@@ -407,6 +407,7 @@ def test_the_fourth_stage_on_and_off(server, chromium, tmp_path):
     page = officer.go(path)
     assert page.inner_text("#sign h3") == "保密审核"
     audit_page(page)
+    officer.shot("case_secrecy_review")
     page.fill("#sign textarea[name=opinion]", "经保密审核，未发现涉密内容，同意公开")
     page.click("#sign button[value=approve]")
     page.wait_for_selector("text=保密审核同意")
@@ -447,6 +448,7 @@ def test_the_selfcheck_checks_several_files_at_once(server, chromium, tmp_path):
     assert "无法审查" in rows.nth(2).inner_text()
     assert "共 3 个文件" in page.inner_text("#batch-summary")
     audit_page(page)
+    drafter.shot("batch_check")
     drafter.close()
 
 

@@ -68,6 +68,8 @@ def test_the_print_view_shows_the_table_with_findings_in_their_cells(server, chr
     assert page.locator(".tools").evaluate("e => getComputedStyle(e).display") == "none"
     page.emulate_media(media="screen")
     audit_page(page)
+    if kind == "docx":
+        drafter.shot("review_sheet_table")
     drafter.close()
 
 
@@ -99,4 +101,5 @@ def test_the_officer_starts_an_archive_run_on_a_server_folder(server, chromium, 
     assert "身份证号" in flag.inner_text() or "个人信息" in flag.inner_text()
     assert ID_NUMBER not in page.content()
     audit_page(page)
+    officer.shot("rescreen_archive")
     officer.close()

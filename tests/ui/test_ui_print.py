@@ -40,3 +40,25 @@ def test_the_print_view_shows_a_table_with_the_finding_in_its_cell(as_user, svc,
         assert "<mark" not in row[2]                                          # the name cell is not marked
     assert re.search(r'<td class="marked">[^<]*<a class="sev-badge s-high"', table)
     assert all(id_number(n) not in html for n in (1, 2, 3))                  # nowhere on the sheet
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_cell_finding_is_located_by_table_row_and_header_on_the_sheet_and_in_the_api(
+        as_user, svc, people, tmp_path, kind):
+    """The stored finding keeps its cell (SPEC §3 `table`, `row`, `column`, `header`, `sheet`): the
+    review sheet's findings table says "表1 第2行 身份证号", not "表格 第7段", as the report does."""
+    from screening.web.sheets import sheet_data
+
+    if kind == "docx":
+        data, name = make_gongshi(tmp_path / "公示.docx", 3), "公示.docx"
+    else:
+        data, name = table_xlsx(gongshi_rows(3)), "公示.xlsx"
+    case = svc.open_case(people["zhang"], title="低保公示", data=data, filename=name)
+    view = svc.case_view(case.case_id)
+    ids = [f for f in view["findings"] if f["rule"] == "pii.id_card"]
+    assert len(ids) == 3 and {(f["location"]["row"], f["location"]["header"]) for f in ids} >= {(2, "身份证号")}
+    html = as_user("li").get(f"/cases/{case.case_id}/print").get_data(as_text=True)
+    findings_table = html.split("审查发现在原文中的位置")[0]
+    assert ("第2行" if kind == "docx" else "工作表“") in findings_table
+    assert "身份证号" in findings_table and "表格 第" not in findings_table
+    assert all(f.location.cell is not None for f in sheet_data(view).findings if f.rule == "pii.id_card")
