@@ -20,7 +20,8 @@ from screening.review.enums import (
     Stage,
 )
 from screening.review.errors import Invalid
-from screening.review.models import AuditEvent, Case, Disposition, Finding, Signoff, Unit, User, Version
+from screening.review.models import (AuditEvent, Case, Disposition, Finding, ScreeningRun, Signoff, Unit, User,
+                                     Version)
 from screening.review.positions import departments_as, holding, roles_of
 
 INCIDENT_CLOSED = "case.close_incident"
@@ -101,14 +102,19 @@ def signoff_dict(s: Signoff) -> dict:
             "round": s.round, "version": s.version_number}
 
 
+def current_run(case: Case) -> ScreeningRun | None:
+    """The screening run of the case's current version (None before the first upload is screened)."""
+    return case.current.run if case.versions else None
+
+
 def current_findings(case: Case) -> list[Finding]:
-    run = case.current.run if case.versions else None
+    run = current_run(case)
     return list(run.findings) if run else []
 
 
 def current_notes(case: Case) -> list[str]:
     """The current version's report notes (what was screened and held nothing to report)."""
-    run = case.current.run if case.versions else None
+    run = current_run(case)
     return list(run.notes or ()) if run else []
 
 
