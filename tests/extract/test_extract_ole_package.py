@@ -79,3 +79,22 @@ def test_an_object_that_is_not_a_package_is_left_as_it_was():
     assert unwrap("x.bin", b"not a compound file") == ("x.bin", b"not a compound file")
     broken = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)
     assert unwrap("x.bin", broken) == ("x.bin", broken)
+
+
+def test_a_file_embedded_in_a_workbook_is_screened_as_its_attachment(engine, tmp_path):
+    """xlsx embeddings (a plain file, and an OLE Package object) are read as a docx's are: the ID
+    number behind them is found in the attachment, under the embedded file's name."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["系统名称", "说明"])
+    wb.active.append(["公文系统", "账号见嵌入的文件"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = rewrite_zip(buffer.getvalue(), {"xl/embeddings/oleObject1.bin": packaged(tmp_path, "账号及密码.txt", SECRET)})
+    doc = extract_bytes(data, "系统清单.xlsx")
+    assert all(isinstance(w, str) for w in doc.warnings)
+    report = screen_bytes(data, "系统清单.xlsx", engine=engine)
+    ids = [f for f in report.findings if f.text == "11010519491231002X"]
+    assert report.verdict.value == "block" and ids
+    assert ids[0].location.part is PartKind.ATTACHMENT and ids[0].location.member == "账号及密码.txt"
