@@ -156,13 +156,24 @@ def ensure_department(session: Session, unit: Unit, name: str, now: datetime) ->
     name = name.strip()
     if not name:
         raise Invalid("invalid_department", "部门名称不能为空")
-    dept = session.execute(sa.select(Department).where(Department.unit_id == unit.id,
-                                                       Department.name == name)).scalar_one_or_none()
+    dept = find_department(session, unit.id, name)
     if dept is None:
         dept = Department(unit_id=unit.id, name=name, created_at=now)
         session.add(dept)
         session.flush()
     return dept
+
+
+def parse_role(value: Role | str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise Invalid("invalid_role", f"角色必须是 {', '.join(r.value for r in Role)} 之一") from None
+
+
+def find_department(session: Session, unit_id: int, name: str) -> Department | None:
+    return session.execute(sa.select(Department).where(Department.unit_id == unit_id,
+                                                       Department.name == name.strip())).scalar_one_or_none()
 
 
 def find_user(session: Session, name: str) -> User:
@@ -195,13 +206,14 @@ def admin_of(session: Session, by: int | None, unit_id: int) -> User | None:
     return actor
 
 
-def _record(tx, action: str, actor: User | None, **payload) -> None:
+def record(tx, action: str, actor: User | None, **payload) -> None:
+    """An administration act in the audit trail; one taken at the command line says so (via=cli)."""
     if actor is None:
         payload["via"] = "cli"
     tx.record(action, actor, **payload)
 
 
-def _revoke_access(session: Session, user: User, now: datetime, *, tokens: bool) -> int:
+def revoke_access(session: Session, user: User, now: datetime, *, tokens: bool) -> int:
     """End every web session of `user` (and revoke their personal tokens): the number revoked."""
     user.session_epoch = (user.session_epoch or 0) + 1
     if not tokens:
@@ -223,10 +235,7 @@ def add_user(db: Database, name: str, *, role: Role | str, unit: str, department
     name = name.strip()
     if not name:
         raise Invalid("invalid_name", "用户名不能为空")
-    try:
-        role = Role(role)
-    except ValueError:
-        raise Invalid("invalid_role", f"角色必须是 {', '.join(r.value for r in Role)} 之一") from None
+    role = parse_role(role)
     if role is Role.HEAD and not department:
         raise Invalid("department_required", "承办部门负责人必须指定部门")
     if role is Role.DRAFTER and not department:
@@ -254,7 +263,7 @@ def add_user(db: Database, name: str, *, role: Role | str, unit: str, department
                     provisioned_by_id=actor.id if actor else None, provisioned_at=now)
         s.add(user)
         s.flush()
-        _record(tx, "user.add", actor, user=name, role=str(role), unit=unit_row.name,
+        record(tx, "user.add", actor, user=name, role=str(role), unit=unit_row.name,
                 department=dept_row.name if dept_row else None, password=bool(password),
                 deployment_admin=deployment_admin)
         return UserInfo.of(user)
@@ -270,8 +279,8 @@ def set_password(db: Database, name: str, password: str, *, now: datetime | None
         own = by is not None and by == user.id
         actor = user if own else admin_of(tx.session, by, user.unit_id)
         user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
-        revoked = _revoke_access(tx.session, user, tx.now, tokens=not own)
-        _record(tx, "user.password" if own else "user.password_reset", actor, user=name,
+        revoked = revoke_access(tx.session, user, tx.now, tokens=not own)
+        record(tx, "user.password" if own else "user.password_reset", actor, user=name,
                 tokens_revoked=revoked)
 
 
@@ -283,8 +292,8 @@ def set_active(db: Database, name: str, active: bool, *, now: datetime | None = 
         if actor is not None and actor.id == user.id and not active:
             raise Invalid("self", "不能停用自己的账号")
         user.active = active
-        revoked = 0 if active else _revoke_access(tx.session, user, tx.now, tokens=True)
-        _record(tx, "user.activate" if active else "user.deactivate", actor, user=name,
+        revoked = 0 if active else revoke_access(tx.session, user, tx.now, tokens=True)
+        record(tx, "user.activate" if active else "user.deactivate", actor, user=name,
                 tokens_revoked=revoked)
 
 
@@ -299,10 +308,7 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
     from screening.review.models import Case, Signoff
     from screening.review.views import OPEN_STAGES
 
-    try:
-        role = Role(role)
-    except ValueError:
-        raise Invalid("invalid_role", f"角色必须是 {', '.join(r.value for r in Role)} 之一") from None
+    role = parse_role(role)
     with transaction(db, now or utcnow()) as tx:
         s = tx.session
         user = find_user(s, name)
@@ -315,8 +321,7 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
             admin_of(s, by, unit_row.id)          # moving someone needs the right over both units
         dept_row = None
         if department:
-            dept_row = s.execute(sa.select(Department).where(
-                Department.unit_id == unit_row.id, Department.name == department.strip())).scalar_one_or_none()
+            dept_row = find_department(s, unit_row.id, department)
             if dept_row is None:
                 raise NotFound("no_such_department", f"单位“{unit_row.name}”没有名为“{department}”的部门")
         elif unit is None and role in (Role.DRAFTER, Role.HEAD):
@@ -336,11 +341,11 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
         user.department_id = dept_row.id if dept_row else None
         user.provisioned_by_id, user.provisioned_at = (actor.id if actor else None), tx.now
         user.provision_confirmed_by_id = user.provision_confirmed_at = None
-        revoked = _revoke_access(s, user, tx.now, tokens=True)
+        revoked = revoke_access(s, user, tx.now, tokens=True)
         signed_open = sorted(set(s.execute(sa.select(Signoff.case_id).join(Case, Signoff.case_id == Case.id)
                                            .where(Signoff.by_id == user.id, Case.stage.in_(OPEN_STAGES)))
                                  .scalars()))
-        _record(tx, "user.role", actor, user=name, old=old,
+        record(tx, "user.role", actor, user=name, old=old,
                 new={"role": str(role), "unit": unit_row.name, "department": dept_row.name if dept_row else None},
                 open_cases_signed=signed_open, tokens_revoked=revoked,
                 **({"memberships_removed": dropped} if dropped else {}))
@@ -398,7 +403,7 @@ def end_sessions(db: Database, user_id: int, *, now: datetime | None = None) -> 
         user = tx.session.get(User, user_id)
         if user is None:
             return
-        _revoke_access(tx.session, user, tx.now, tokens=False)
+        revoke_access(tx.session, user, tx.now, tokens=False)
         tx.record("user.logout", user, user=user.name)
 
 
@@ -455,7 +460,7 @@ def create_token(db: Database, user_name: str, *, label: str = "", now: datetime
                               token_hash=secret_hash(secret), created_at=tx.now, expires_at=expires)
         tx.session.add(token)
         tx.session.flush()
-        _record(tx, "token.create", actor, user=user.name, token_id=token.id, prefix=token.prefix,
+        record(tx, "token.create", actor, user=user.name, token_id=token.id, prefix=token.prefix,
                 expires_at=expires.isoformat() if expires else None)
         return IssuedSecret(token.id, user.name, secret)
 
@@ -478,7 +483,7 @@ def revoke_token(db: Database, token_id: int, *, now: datetime | None = None, by
             admin_of(tx.session, by, token.user.unit_id)
         if token.revoked_at is None:
             token.revoked_at = tx.now
-            _record(tx, "token.revoke", actor, user=token.user.name, token_id=token.id)
+            record(tx, "token.revoke", actor, user=token.user.name, token_id=token.id)
 
 
 def user_for_token(db: Database, secret: str, *, now: datetime | None = None) -> UserInfo | None:
@@ -536,7 +541,7 @@ def create_api_key(db: Database, name: str, scopes: str | Iterable[str], *, unit
                      unit_id=unit_row.id if unit_row is not None else None)
         s.add(key)
         s.flush()
-        _record(tx, "apikey.create", actor, name=name, key_id=key.id, scopes=list(scope_list),
+        record(tx, "apikey.create", actor, name=name, key_id=key.id, scopes=list(scope_list),
                 prefix=key.prefix, unit=unit_row.name if unit_row is not None else None)
         return IssuedSecret(key.id, name, secret)
 
@@ -554,7 +559,7 @@ def revoke_api_key(db: Database, name: str, *, now: datetime | None = None, by: 
             admin_of(tx.session, by, key.unit_id if key.unit_id is not None else actor.unit_id)
         key.revoked_at = tx.now
         key.name = f"{name}#revoked-{key.id}"
-        _record(tx, "apikey.revoke", actor, name=name, key_id=key.id)
+        record(tx, "apikey.revoke", actor, name=name, key_id=key.id)
 
 
 def api_key_for(db: Database, secret: str, *, now: datetime | None = None) -> ApiKeyInfo | None:

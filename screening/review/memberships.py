@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
-from screening.review.accounts import _record, _revoke_access, admin_of, find_user, utcnow
+from screening.review.accounts import (admin_of, find_department, find_user, parse_role, record, revoke_access,
+                                       utcnow)
 from screening.review.db import Database
 from screening.review.enums import Role
 from screening.review.errors import Invalid, NotFound
-from screening.review.models import Department, Membership
+from screening.review.models import Membership
 from screening.review.positions import WITH_DEPARTMENT, MembershipInfo, held, info
 from screening.review.tx import transaction
+
 
 def _position(role: Role, department_id: int | None) -> tuple[Role, int | None]:
     return role, department_id if role in WITH_DEPARTMENT else None
@@ -29,10 +29,7 @@ def add_membership(db: Database, name: str, role: Role | str, *, department: str
                    now: datetime | None = None, by: int | None = None) -> MembershipInfo:
     """Give `name` a further role (in a department of their unit for a drafter or head). Refused for
     the administrator role, for an administrator, and for a position the person already holds."""
-    try:
-        role = Role(role)
-    except ValueError:
-        raise Invalid("invalid_role", f"角色必须是 {', '.join(r.value for r in Role)} 之一") from None
+    role = parse_role(role)
     if role is Role.ADMIN:
         raise Invalid("invalid_role", "系统管理员不能作为兼任角色：管理账号与审核案件须由不同的人担任")
     with transaction(db, now or utcnow()) as tx:
@@ -45,8 +42,7 @@ def add_membership(db: Database, name: str, role: Role | str, *, department: str
         if role in WITH_DEPARTMENT:
             if not (department or "").strip():
                 raise Invalid("department_required", f"兼任{role.label}须选择部门")
-            dept = s.execute(sa.select(Department).where(
-                Department.unit_id == user.unit_id, Department.name == department.strip())).scalar_one_or_none()
+            dept = find_department(s, user.unit_id, department)
             if dept is None:
                 raise NotFound("no_such_department", f"单位“{user.unit.name}”没有名为“{department}”的部门")
         position = _position(role, dept.id if dept else None)
@@ -59,9 +55,9 @@ def add_membership(db: Database, name: str, role: Role | str, *, department: str
         s.add(row)
         user.provisioned_by_id, user.provisioned_at = (actor.id if actor else None), tx.now
         user.provision_confirmed_by_id = user.provision_confirmed_at = None
-        revoked = _revoke_access(s, user, tx.now, tokens=True)
+        revoked = revoke_access(s, user, tx.now, tokens=True)
         s.flush()
-        _record(tx, "user.membership_add", actor, user=name, role=str(role),
+        record(tx, "user.membership_add", actor, user=name, role=str(role),
                 department=dept.name if dept else None, membership_id=row.id, tokens_revoked=revoked)
         s.refresh(row)
         return info(row)
@@ -90,7 +86,7 @@ def remove_membership(db: Database, name: str, *, membership_id: int | None = No
             raise NotFound("no_such_membership", f"{user.label}没有该兼任角色")
         gone = info(row)
         user.memberships.remove(row)
-        revoked = _revoke_access(s, user, tx.now, tokens=True)
-        _record(tx, "user.membership_remove", actor, user=name, role=str(gone.role),
+        revoked = revoke_access(s, user, tx.now, tokens=True)
+        record(tx, "user.membership_remove", actor, user=name, role=str(gone.role),
                 department=gone.department, membership_id=gone.id, tokens_revoked=revoked)
         return gone

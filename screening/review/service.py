@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from screening.errors import UnreadableDocument
 from screening.review import audit, views
+from screening.review.accounts import find_department
 from screening.review.basis import BASES
 from screening.review.config import ReviewConfig
 from screening.review.db import Database
@@ -625,8 +626,7 @@ class ReviewService:
             if not own:
                 raise Invalid("department_required", "请指定承办部门")
             return s.get(Department, own[0])
-        dept = s.execute(sa.select(Department).where(Department.unit_id == user.unit_id,
-                                                     Department.name == name.strip())).scalar_one_or_none()
+        dept = find_department(s, user.unit_id, name)
         if dept is None:
             raise Invalid("no_such_department", f"本单位没有名为“{name}”的部门")
         return dept

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from screening.review.accounts import admin_of, utcnow
+from screening.review.accounts import admin_of, record, utcnow
 from screening.review.db import Database
 from screening.review.errors import NotFound
 from screening.review.models import Case, Unit
@@ -30,8 +30,5 @@ def set_secrecy_stage(db: Database, unit: str, on: bool, *, by: int | None = Non
             Case.unit_id == row.id, Case.stage.in_(OPEN_STAGES), Case.secrecy_stage.is_not(on))).scalar_one()
         if row.secrecy_stage != on:
             row.secrecy_stage = on
-            payload = {"unit": row.name, "secrecy_stage": on}
-            if actor is None:
-                payload["via"] = "cli"
-            tx.record("unit.secrecy_stage", actor, None, **payload)
+            record(tx, "unit.secrecy_stage", actor, unit=row.name, secrecy_stage=on)
         return open_cases
