@@ -90,6 +90,21 @@ class Person:
         self.context.close()
 
 
+def submitted_case(chromium, server: str, drafter_name: str, file, title: str) -> str:
+    """A drafter opens a case with `file` on the self-check page and submits it: the case's path."""
+    drafter = Person(chromium, server, drafter_name)
+    page = drafter.go("/selfcheck")
+    page.set_input_files("#file", str(file))
+    page.fill("input[name=title]", title)
+    page.click("button[value=case]")
+    page.wait_for_url("**/cases/*")
+    path = page.url.split("#")[0].replace(server, "")
+    page.click("#sign button[value=approve]")
+    page.wait_for_selector("text=已提交承办部门负责人审核")
+    drafter.close()
+    return path
+
+
 def kpi(page, name: str) -> int:
     return int(page.inner_text(f"#kpi-{name}"))
 
@@ -377,16 +392,7 @@ def test_the_fourth_stage_on_and_off(server, chromium, tmp_path):
         admin.close()
 
     def open_and_pass_head(title: str) -> str:
-        drafter = Person(chromium, server, "zhang")
-        page = drafter.go("/selfcheck")
-        page.set_input_files("#file", str(notice))
-        page.fill("input[name=title]", title)
-        page.click("button[value=case]")
-        page.wait_for_url("**/cases/*")
-        path = page.url.split("#")[0].replace(server, "")
-        page.click("#sign button[value=approve]")
-        page.wait_for_selector("text=已提交承办部门负责人审核")
-        drafter.close()
+        path = submitted_case(chromium, server, "zhang", notice, title)
         head = Person(chromium, server, "li")
         page = head.go(path)
         page.fill("#sign textarea[name=opinion]", "同意")
@@ -472,16 +478,7 @@ def test_an_admin_gives_a_membership_and_the_person_signs_for_the_second_departm
     assert "承办部门负责人（综合科）" in page.locator("tr", has_text="李科长").locator("td.memberships").inner_text()
     audit_page(page)
 
-    drafter = Person(chromium, server, "zhao")
-    page = drafter.go("/selfcheck")
-    page.set_input_files("#file", str(notice))
-    page.fill("input[name=title]", "关于开展秋季消防演练的通知")
-    page.click("button[value=case]")
-    page.wait_for_url("**/cases/*")
-    path = page.url.split("#")[0].replace(server, "")
-    page.click("#sign button[value=approve]")
-    page.wait_for_selector("text=已提交承办部门负责人审核")
-    drafter.close()
+    path = submitted_case(chromium, server, "zhao", notice, "关于开展秋季消防演练的通知")
 
     head = Person(chromium, server, "li")
     page = head.go("/todo")
