@@ -636,10 +636,7 @@ class ReviewService:
         then the stage (409), then the person (403)."""
         if user.unit_id != case.unit_id and not views.can_view(user, case):
             raise self._missing(case.id)
-        target = transition(case.stage, event, before_escalation=case.stage_before_escalation,
-                            secrecy=case.secrecy_stage)
-        authorize_any(event, actors_of(user), facts_of(case))
-        return target
+        return permitted(event, case, user)
 
 
 def refresh_deadlines(db: Database, calendar: WorkCalendar, now: datetime) -> int:
@@ -656,6 +653,15 @@ def refresh_deadlines(db: Database, calendar: WorkCalendar, now: datetime) -> in
                 tx.record("case.deadline", None, case.id, old=views.iso(before[0]),
                           new=views.iso(case.due_date), note=case.due_note)
     return changed
+
+
+def permitted(event: Event, case: Case, user: User) -> Stage:
+    """Where `event` takes the case, if this person may cause it now: the stage (Conflict, 409),
+    then the person (Forbidden, 403). The service's check and the UI's buttons both ask this."""
+    target = transition(case.stage, event, before_escalation=case.stage_before_escalation,
+                        secrecy=case.secrecy_stage)
+    authorize_any(event, actors_of(user), facts_of(case))
+    return target
 
 
 def actor_of(user: User) -> Actor:

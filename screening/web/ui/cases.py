@@ -17,10 +17,9 @@ from screening.review.enums import (Decision, DispositionAction, OpinionKind, Pu
                                     SignStage, Stage)
 from screening.review.errors import Conflict, Invalid, NotFound, ReviewError
 from screening.review.models import Case, Department, Finding, User, Version
-from screening.review.positions import actors_of
-from screening.review.service import facts_of
+from screening.review.service import permitted
 from screening.review.versions import clean_filename
-from screening.review.workflow import SIGN_EVENTS, Event, authorize_any, transition
+from screening.review.workflow import SIGN_EVENTS, Event
 from screening.sheet.data import explain_stored
 from screening.web.ui import bp, bulk
 from screening.web.ui.common import (back_url, db, display_names, login_required, roles, service, today)
@@ -103,9 +102,7 @@ def allowed_events(case: Case, user: User) -> set[Event]:
         if event is Event.QUARANTINE:
             continue
         try:
-            transition(case.stage, event, before_escalation=case.stage_before_escalation,
-                       secrecy=case.secrecy_stage)
-            authorize_any(event, actors_of(user), facts_of(case))
+            permitted(event, case, user)
         except ReviewError:
             continue
         out.add(event)
