@@ -31,7 +31,7 @@ from screening.review.db import Database
 from screening.review.enums import SCOPES, Role
 from screening.review.errors import AuthError, Forbidden, Invalid, NotFound
 from screening.review.models import ApiKey, Department, PersonalToken, Unit, User
-from screening.review.positions import WITH_DEPARTMENT, MembershipInfo, held, info, roles_of
+from screening.review.positions import MembershipInfo, held, info, position, roles_of
 from screening.review.tx import transaction
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -94,14 +94,15 @@ class UserInfo:
 
     @classmethod
     def of(cls, user: User) -> UserInfo:
+        memberships = held(user)
         return cls(user.id, user.name, user.label, user.role, user.unit_id, user.unit.name,
                    user.department_id, user.department.name if user.department else None, user.active,
                    user.session_epoch or 0, bool(user.deployment_admin),
-                   tuple(info(m) for m in held(user)), roles_of(user))
+                   tuple(info(m) for m in memberships), frozenset({user.role, *(m.role for m in memberships)}))
 
     def holds(self, *roles: Role) -> bool:
         """The person holds one of `roles`, as primary role or as a membership."""
-        return bool((self.roles or {self.role}) & set(roles))
+        return bool(self.roles & set(roles))
 
     def departments_as(self, role: Role) -> list[int]:
         """The departments in which the person holds `role` (primary first)."""
@@ -332,8 +333,8 @@ def set_role(db: Database, name: str, role: Role | str, *, unit: str | None = No
                "department": user.department.name if user.department else None}
         # memberships are of the person's unit, and an administrator holds none
         gone = [m for m in user.memberships
-                if unit_row.id != user.unit_id or role is Role.ADMIN or (m.role is role and (
-                    role not in WITH_DEPARTMENT or m.department_id == (dept_row.id if dept_row else None)))]
+                if unit_row.id != user.unit_id or role is Role.ADMIN
+                or position(m.role, m.department_id) == position(role, dept_row.id if dept_row else None)]
         dropped = [info(m).label for m in gone]
         for m in gone:
             user.memberships.remove(m)

@@ -27,7 +27,7 @@ from screening.review.db import Database
 from screening.review.enums import Role
 from screening.review.errors import Forbidden, Invalid, NotFound
 from screening.review.models import Base, Unit, User, UTCDateTime
-from screening.review.positions import roles_of
+from screening.review.positions import holder
 from screening.review.tx import transaction
 from screening.rules import HIT_CLOSE, HIT_OPEN, Rule, build_ruleset, parse_rule, split_example
 from screening.types import Category, Document, Report, Severity
@@ -287,10 +287,7 @@ def list_terms(db: Database, *, include_retired: bool = False) -> list[TermInfo]
 
 
 def _officer(s, actor_id: int) -> User:
-    user = s.get(User, actor_id)
-    if user is None or not user.active or Role.SECRECY_OFFICER not in roles_of(user):
-        raise Forbidden("forbidden", "只有保密员可以维护自定义词库")
-    return user
+    return holder(s, actor_id, Role.SECRECY_OFFICER, "只有保密员可以维护自定义词库")
 
 
 def add_term(db: Database, actor_id: int, entry: TermInput, *, builtin: Iterable[Rule] = (),

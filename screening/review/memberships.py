@@ -17,12 +17,8 @@ from screening.review.db import Database
 from screening.review.enums import Role
 from screening.review.errors import Invalid, NotFound
 from screening.review.models import Membership
-from screening.review.positions import WITH_DEPARTMENT, MembershipInfo, held, info
+from screening.review.positions import WITH_DEPARTMENT, MembershipInfo, held, info, position
 from screening.review.tx import transaction
-
-
-def _position(role: Role, department_id: int | None) -> tuple[Role, int | None]:
-    return role, department_id if role in WITH_DEPARTMENT else None
 
 
 def add_membership(db: Database, name: str, role: Role | str, *, department: str | None = None,
@@ -45,12 +41,12 @@ def add_membership(db: Database, name: str, role: Role | str, *, department: str
             dept = find_department(s, user.unit_id, department)
             if dept is None:
                 raise NotFound("no_such_department", f"单位“{user.unit.name}”没有名为“{department}”的部门")
-        position = _position(role, dept.id if dept else None)
-        taken = [_position(user.role, user.department_id), *(_position(m.role, m.department_id) for m in held(user))]
-        if position in taken:
+        wanted = position(role, dept.id if dept else None)
+        taken = [position(user.role, user.department_id), *(position(m.role, m.department_id) for m in held(user))]
+        if wanted in taken:
             where = f"（{dept.name}）" if dept else ""
             raise Invalid("duplicate_membership", f"{user.label}已担任{role.label}{where}，不能重复添加")
-        row = Membership(user_id=user.id, role=role, department_id=position[1],
+        row = Membership(user_id=user.id, role=role, department_id=wanted[1],
                          created_by_id=actor.id if actor else None, created_at=tx.now)
         s.add(row)
         user.provisioned_by_id, user.provisioned_at = (actor.id if actor else None), tx.now

@@ -9,10 +9,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from screening.review.enums import Role
+from screening.review.errors import Forbidden
 from screening.review.models import Membership, User
 from screening.review.workflow import Actor
 
 WITH_DEPARTMENT = (Role.DRAFTER, Role.HEAD)
+
+
+def position(role: Role, department_id: int | None) -> tuple[Role, int | None]:
+    """What makes two positions the same: the role, and the department for a drafter or head."""
+    return role, department_id if role in WITH_DEPARTMENT else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +74,11 @@ def holding(role: Role, unit_id: int, department_id: int | None = None) -> sa.Co
         member = member & (Membership.department_id == department_id)
     by_membership = sa.select(Membership.id).where(Membership.user_id == User.id, member).exists()
     return (User.unit_id == unit_id) & User.active.is_(True) & (primary | by_membership)
+
+
+def holder(session, user_id: int, role: Role, refusal: str) -> User:
+    """The active user `user_id` if they hold `role` (primary or membership); else Forbidden."""
+    user = session.get(User, user_id)
+    if user is None or not user.active or role not in roles_of(user):
+        raise Forbidden("forbidden", refusal)
+    return user

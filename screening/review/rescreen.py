@@ -24,9 +24,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from screening.review import views
 from screening.review.archive_roots import ArchiveFolder, archive_folder
 from screening.review.enums import Role, Stage
-from screening.review.errors import Forbidden, Invalid, NotFound, ReviewError
+from screening.review.errors import Invalid, NotFound, ReviewError
 from screening.review.models import Base, Case, Finding, Unit, User, UTCDateTime, Version
-from screening.review.positions import holding, roles_of
+from screening.review.positions import holder, holding
 from screening.review.tx import transaction
 from screening.template import Page, once_per_site, reported_once, templated
 
@@ -245,10 +245,9 @@ def _finish_if_done(s: Session, run: RescreenRun, now: datetime, tx: Any) -> Non
     left = s.execute(sa.select(sa.func.count()).select_from(RescreenItem).where(
         RescreenItem.run_id == run.id, RescreenItem.status == PENDING)).scalar_one()
     if left == 0 and run.finished_at is None:
-        _template_once(s, run.id)
-        for item in s.execute(sa.select(RescreenItem).where(RescreenItem.run_id == run.id, RescreenItem.status == DONE,
-                                                            RescreenItem.site.is_not(None))).scalars():
-            _flag(s, tx, item, [f for f in item.new_findings or () if _awaits_template(item, f)])
+        for item in _template_once(s, run.id):
+            if item.site is not None:
+                _flag(s, tx, item, [f for f in item.new_findings or () if _awaits_template(item, f)])
         run.finished_at = now
         p = _progress(s, run.id)
         tx.record("rescreen.finish", None, None, **p.to_dict())
@@ -283,10 +282,11 @@ def _summary(f: Any) -> dict:
             "message": f.message, "fingerprint": f.fingerprint(), "templated": templated(f)}
 
 
-def _template_once(s: Session, run_id: int) -> None:
+def _template_once(s: Session, run_id: int) -> list[RescreenItem]:
     """Where several re-screened versions are pages of one web site, a new finding of the site's
     template (screening/template.py) stays flagged on the first page's case only; the other cases
-    carry a note naming where it was reported, and are no longer flagged for it."""
+    carry a note naming where it was reported, and are no longer flagged for it. Returns the run's
+    done items, in order."""
     items = s.execute(sa.select(RescreenItem).where(RescreenItem.run_id == run_id, RescreenItem.status == DONE)
                       .order_by(RescreenItem.id)).scalars().all()
     pages = [Page(i.site or "", i.title, list(i.new_findings or ())) for i in items]
@@ -297,6 +297,7 @@ def _template_once(s: Session, run_id: int) -> None:
         if note:
             item.notes = [*(item.notes or ()), note]
         item.new_findings, item.new_count = kept, len(kept)
+    return items
 
 
 def run_all(service: Any, run_id: int, *, progress: Callable[[Progress], None] | None = None) -> Progress:
@@ -391,11 +392,8 @@ def acknowledge(service: Any, actor_id: int, item_id: int, *, note: str = "") ->
 
 # -- internals -------------------------------------------------------------------------------------------
 
-def _officer(s: Session, actor_id: int) -> User:
-    user = s.get(User, actor_id)
-    if user is None or not user.active or Role.SECRECY_OFFICER not in roles_of(user):
-        raise Forbidden("forbidden", "只有保密员可以发起和复核档案复查")
-    return user
+def _officer(s, actor_id: int) -> User:
+    return holder(s, actor_id, Role.SECRECY_OFFICER, "只有保密员可以发起和复核档案复查")
 
 
 def _unit(s: Session, name: str | None) -> Unit:

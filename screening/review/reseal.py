@@ -125,8 +125,10 @@ def _marking_fingerprint(s: Session, version: Version, mark: dict) -> str:
 def _markings(db: Database, batch: int) -> int:
     done, after = 0, 0
     for s in _batches(db):
-        versions = s.execute(sa.select(Version).where(Version.markings.is_not(None), Version.id > after)
-                             .order_by(Version.id).limit(batch)).scalars().all()
+        versions = s.execute(sa.select(Version).where(   # markings written today carry their fingerprint
+            Version.markings.is_not(None), Version.id > after,
+            sa.cast(Version.markings, sa.Text).not_like('%"fingerprint"%'))
+            .order_by(Version.id).limit(batch)).scalars().all()
         if not versions:
             break
         after = versions[-1].id
@@ -198,7 +200,8 @@ def _audit(db: Database, sealer: Sealer, batch: int) -> int:
     for s in _batches(db):
         events = s.execute(sa.select(AuditEvent.id, AuditEvent.payload)
                            .where(AuditEvent.action == "version.quarantine", AuditEvent.id > after,
-                                  sa.not_(AuditEvent.payload.contains(SEALED_ORIGINAL, autoescape=True)))
+                                  sa.not_(AuditEvent.payload.contains(SEALED_ORIGINAL, autoescape=True)),
+                                  sa.not_(AuditEvent.payload.contains('"fingerprint"', autoescape=True)))
                            .order_by(AuditEvent.id).limit(batch)).all()
         if not events:
             break

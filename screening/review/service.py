@@ -664,11 +664,6 @@ def permitted(event: Event, case: Case, user: User) -> Stage:
     return target
 
 
-def actor_of(user: User) -> Actor:
-    """The person's primary position only (see `positions.actors_of` for all of them)."""
-    return Actor(user.id, user.role, user.unit_id, user.department_id, user.active)
-
-
 def facts_of(case: Case) -> CaseFacts:
     signed: dict[int, set[SignStage]] = {}
     for signoff in case.signoffs:

@@ -295,6 +295,7 @@ def _helpers() -> dict:
     }
 
 
+@functools.cache
 def _accepted_files() -> str:
     """The file picker's `accept` list: every format the service reads (Word and WPS, spreadsheets,
     PDF, OFD, images, mail, web pages …), from the extractors' registry."""

@@ -52,6 +52,9 @@ def selfcheck_post():
         if request.form.get("mode") != "check":
             raise Invalid("one_file_per_case", f"一事一审：开立审查案件一次只能上传一个文件（本次选择了 {len(chosen)} 个）。"
                                                "多个文件请点“仅检查（不保存）”，逐个查看结论后再分别开立案件")
+        most = current_app.config["BATCH_MAX_FILES"]
+        if len(chosen) > most:                      # refused before any file is read
+            raise Invalid("too_many_files", f"一次最多检查 {most} 个文件，本次选择了 {len(chosen)} 个，请分批检查")
         return batch_check([(f.filename, f.read()) for f in chosen])
     sent = upload_from_form()
     if request.form.get("mode") == "check":
@@ -131,9 +134,6 @@ def batch_check(files: list[tuple[str, bytes]]):
     """Several files checked at once (nothing kept): one row per file, in the order chosen — its
     verdict and findings, or why it could not be read; a file with a classification marking shows
     only that, and the officers are told as for one file."""
-    most = current_app.config["BATCH_MAX_FILES"]
-    if len(files) > most:
-        raise Invalid("too_many_files", f"一次最多检查 {most} 个文件，本次选择了 {len(files)} 个，请分批检查")
     rows = []
     for report in batch.screen_files(files, screener()):
         marks = markings_seen(report.findings) if report.error is None else []
