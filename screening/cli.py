@@ -88,7 +88,8 @@ def cmd_check(args) -> int:
     from screening.template import report_template_once
 
     paths = list(iter_paths(args.paths))
-    if not args.queue:
+    jobs = args.jobs or os.cpu_count() or 1
+    if not args.queue and (jobs <= 1 or len(paths) <= 1):   # screened here (a pool's workers start their own)
         warm(modules_for(p.name for p in paths))   # the sandbox starts while the rules and the model load
     settings = Settings(classifier=not args.no_classifier,
                         extra_rules_dirs=tuple(Path(d) for d in args.rules or ()))
@@ -108,7 +109,7 @@ def cmd_check(args) -> int:
             print(f"screening: {exc.message}", file=sys.stderr)
             return 2
     else:
-        screened = screen_all(paths, settings, args.jobs or os.cpu_count() or 1, _progress_bar(sys.stderr))
+        screened = screen_all(paths, settings, jobs, _progress_bar(sys.stderr))
     reports = report_template_once(screened)
     for report in reports:
         if report.error is not None:

@@ -46,18 +46,16 @@ class TableDetector:
     name = "tables"
 
     def detect(self, doc: Document, views: Sequence[NormalizedView]) -> Iterator[Finding]:
-        found = list(tables(doc))
+        found = [(table, table.header_rows) for table in tables(doc)]     # header rows: once per table
         if not found:
             return
         notice = any(_OFFICIAL_NOTICE.search(p.text) for p in doc.parts
                      if p.kind in (PartKind.BODY, PartKind.HEADER)) or any(
-            _OFFICIAL_NOTICE.search(c.text) for t in found for heads in (t.header_rows,)   # once per table
-            for c in t.cells if c.ref.row in heads)
-        for table in found:
-            yield from self._table(table, notice)
+            _OFFICIAL_NOTICE.search(c.text) for t, heads in found for c in t.cells if c.ref.row in heads)
+        for table, header_rows in found:
+            yield from self._table(table, header_rows, notice)
 
-    def _table(self, table: Table, notice: bool) -> Iterator[Finding]:
-        header_rows = table.header_rows
+    def _table(self, table: Table, header_rows: frozenset[int], notice: bool) -> Iterator[Finding]:
         typed: dict[int, tuple[ColumnType, list[TableCell]]] = {}
         for column, cells in table.columns().items():
             header = table.header(column)

@@ -95,6 +95,8 @@ def _pages(reading: _Reading, doc_root: str, document) -> dict[str, int]:
         raise UnreadableDocument("too_large", f"OFD 共 {reading.pages + len(page_list)} 页，"
                                               f"超过上限 {reading.limits.max_pages} 页")
     page_ids: dict[str, int] = {}
+    shared = _resources(pkg, doc_root, _document_res_locs(document))     # parsed once for all pages
+    shared_units = _composite_units(shared)
     for i, page_el in enumerate(page_list, reading.pages + 1):
         page_ids[page_el.get("ID", "")] = i
         content = pkg.xml(pkg.resolve(doc_root, page_el.get("BaseLoc")))
@@ -102,12 +104,13 @@ def _pages(reading: _Reading, doc_root: str, document) -> dict[str, int]:
             raise UnreadableDocument("corrupt", f"OFD 第{i}页的内容（{page_el.get('BaseLoc')}）缺失")
         layers = [content.find("Content")]
         layers += [pkg.xml(templates.get(t.get("TemplateID"))) for t in content.iter("Template")]
-        units = {unit.get("ID"): unit for _, res in _resources(pkg, doc_root, document, content)
-                 for unit in res.iter("CompositeGraphicUnit")}
+        own = _resources(pkg, doc_root, [el.text for el in content.iter("PageRes")])
+        resources = shared + own
+        units = {**shared_units, **_composite_units(own)} if own else shared_units
         runs = [r for layer in layers if layer is not None for r in ofd_text.runs(layer, units)]
         _lines(runs, i, reading.parts, PartKind.BODY)
         if not any(r.text.strip() and not r.invisible for r in runs):
-            for image in _page_images(pkg, doc_root, document, content):
+            for image in _page_images(pkg, resources, content):
                 reading.scans.page(i, lambda image=image: ocr.open_image(image))
     reading.pages += len(page_list)
     return page_ids
@@ -132,13 +135,13 @@ def _lines(runs, page: int, parts: Parts, kind: PartKind, label: str = "") -> No
             parts[kind].add(line.text, page=page, label=label)
 
 
-def _page_images(pkg: OfdPackage, doc_root: str, document, content) -> list[bytes]:
+def _page_images(pkg: OfdPackage, resources: list[tuple[str, object]], content) -> list[bytes]:
     """The image files a page draws (ImageObject → MultiMedia resource → file)."""
     refs = {el.get("ResourceID") for el in content.iter("ImageObject")}
     if not refs:
         return []
     found = []
-    for res_name, res in _resources(pkg, doc_root, document, content):
+    for res_name, res in resources:
         base = res.get("BaseLoc") or ""
         for media in res.iter("MultiMedia"):
             if media.get("ID") in refs:
@@ -150,12 +153,18 @@ def _page_images(pkg: OfdPackage, doc_root: str, document, content) -> list[byte
     return found
 
 
-def _resources(pkg: OfdPackage, doc_root: str, document, content) -> list[tuple[str, object]]:
-    """The resource files a page may draw from: the document's public and document resources, and
-    the page's own (member name, parsed XML)."""
+def _document_res_locs(document) -> list[str]:
+    """The document's public and document resource files (a page may add its own, PageRes)."""
     common = document.find("CommonData")
-    res_locs = [el.text for el in common.iter("PublicRes", "DocumentRes")] if common is not None else []
-    res_locs += [el.text for el in content.iter("PageRes")]
+    return [el.text for el in common.iter("PublicRes", "DocumentRes")] if common is not None else []
+
+
+def _composite_units(resources: list[tuple[str, object]]) -> dict:
+    return {unit.get("ID"): unit for _, res in resources for unit in res.iter("CompositeGraphicUnit")}
+
+
+def _resources(pkg: OfdPackage, doc_root: str, res_locs: list[str]) -> list[tuple[str, object]]:
+    """The resource files named (member name, parsed XML); missing ones left out."""
     out = []
     for res_loc in res_locs:
         res_name = pkg.resolve(doc_root, res_loc)
