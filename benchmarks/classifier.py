@@ -4,7 +4,8 @@
   predictions, folds grouped by source document);
 - the share of the held-back authored set's secret passages found at medium+ (models/heldout/,
   written apart from models/data and never trained on; documents screened whole), and of the same
-  documents re-issued as 公文, without and with a publication 附注;
+  documents re-issued as 公文, without and with a publication 附注; the same on a second set by
+  another author (models/heldout2/);
 - classifier findings per real published document by severity (../shared/corpus/public, measure only);
 - sentences/s of the classifier on one core, and the start-up time of `screening check`.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = Path(os.environ.get("SCREENING_SHARED", ROOT.parent / "shared")) / "corpus" / "public"
 HELDOUT = ROOT / "models" / "heldout"
+HELDOUT_2 = ROOT / "models" / "heldout2"   # a second set, written later by another author (its README)
 sys.path.insert(0, str(ROOT))
 
 
@@ -34,9 +36,9 @@ def grouped_cv(meta: dict) -> list[str]:
     return rows
 
 
-def heldout_documents() -> dict[str, list[dict]]:
+def heldout_documents(folder: Path = HELDOUT) -> dict[str, list[dict]]:
     docs: dict[str, list[dict]] = defaultdict(list)
-    for path in sorted(HELDOUT.glob("*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -52,7 +54,8 @@ ISSUED_TAIL = ("某某办公室", "2025年4月2日")
 NOTED_TAIL = ISSUED_TAIL + ("（此件公开发布）",)
 
 
-def heldout(engine, rules_engine, head: tuple[str, ...] = (), tail: tuple[str, ...] = ()) -> dict:
+def heldout(engine, rules_engine, head: tuple[str, ...] = (), tail: tuple[str, ...] = (),
+            folder: Path = HELDOUT) -> dict:
     """Per secret passage of each held-back document screened whole: found by the classifier at
     medium+ (any sensitive class / the right class), at low+ (hint); and normal passages flagged.
     `head` lines go under the document's title (its first row), `tail` lines after its last row."""
@@ -61,7 +64,7 @@ def heldout(engine, rules_engine, head: tuple[str, ...] = (), tail: tuple[str, .
 
     wanted = {"state_secret": "state_secret", "work_secret": "work_secret", "personal_private": "personal_info"}
     tally = Counter()
-    for doc, rows in heldout_documents().items():
+    for doc, rows in heldout_documents(folder).items():
         text, spans, pos = [], [], 0
         for i, row in enumerate(rows):
             text.append(row["text"])
@@ -165,6 +168,13 @@ def rows(full=None) -> list[str]:
         lines.append(f"| held-back re-issued as 公文 (文号, 主送, 落款): keyword-free secrets at medium+ / the same with "
                      f"（此件公开发布） | {issued['kwfree_medium'] / max(issued['kwfree'], 1):.3f} / "
                      f"{noted['kwfree_medium'] / max(noted['kwfree'], 1):.3f} of {issued['kwfree']} |")
+    if HELDOUT_2.is_dir():
+        t = heldout(full, rules_engine, folder=HELDOUT_2)
+        n = t["kwfree"]
+        lines.append(f"| held-back set 2 (another author): keyword-free secret passages found at medium+ (any class / "
+                     f"right class) | {t['kwfree_medium'] / max(n, 1):.3f} / {t['kwfree_right'] / max(n, 1):.3f} of {n} |")
+        lines.append(f"| held-back set 2: normal passages flagged at medium+ | "
+                     f"{t['normal_medium'] / max(t['normal'], 1):.3f} of {t['normal']} |")
     n, counts = published(full)
     if n:
         lines.append(f"| classifier findings per real published document ({n}): high / medium / low (hints) | "

@@ -11,7 +11,7 @@ from pathlib import Path
 from screening.errors import ModelError
 from screening.model.labels import LABELS
 
-SCHEMA = "screening.model/2"
+SCHEMA = "screening.model/3"   # 3: one linear model per view, their probabilities averaged
 
 
 def models_dir() -> Path:
@@ -57,3 +57,18 @@ def read_metadata(paths: Paths) -> dict:
     if list(meta.get("labels", ())) != list(LABELS):
         raise ModelError(f"分类模型的类别 {meta.get('labels')} 与预期 {list(LABELS)} 不符")
     return meta
+
+
+def calibration_rows(calibration: dict[str, list[list[float]]]):
+    """The metadata's per-class, per-view Platt pairs as (a, b), each (views × classes,), in the
+    weight columns' order: view by view, the classes in LABELS order."""
+    import numpy as np
+
+    views = len(calibration[LABELS[0]])
+    pairs = [calibration[label][v] for v in range(views) for label in LABELS]
+    return np.array(pairs, dtype=np.float64).T
+
+
+def mean_of_views(probabilities):
+    """(n, views × classes) → (n, classes): a passage's probability is the mean of its views'."""
+    return probabilities.reshape(len(probabilities), -1, len(LABELS)).mean(axis=1)

@@ -1,7 +1,8 @@
 """The loaded model: probabilities for the sentences of a part, severities, and reasons in words.
 
-A sparse linear model evaluated directly: the features of every sentence of a part come from
-one pass over the part text (`features.featurize`), the class scores are sums of weight rows.
+Sparse linear models evaluated directly: the features of every sentence of a part come from
+one pass over the part text (`features.featurize`), the class scores of every view (characters,
+words) are sums of weight rows, and a class's probability is the mean of its views' calibrated ones.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from screening.model.artifact import Paths, read_metadata
+from screening.model.artifact import Paths, calibration_rows, mean_of_views, read_metadata
 from screening.model.context import RELEASED_SHIFT, DocumentContext
 from screening.model.features import N_HASH, SCALE_POWER, Vocabulary
 from screening.model.labels import LABELS
@@ -40,9 +41,9 @@ class Scored:
 class Model:
     def __init__(self, weights, bias, calibration, vocabulary: Vocabulary, thresholds: Thresholds,
                  version: str) -> None:
-        self.weights = weights            # (N_HASH + vocabulary.size, len(LABELS)) float32
-        self.bias = bias                  # (len(LABELS),) the linear model's intercepts
-        self.calibration = calibration    # (2, len(LABELS)): p = sigmoid(a·margin + b)
+        self.weights = weights            # (N_HASH + vocabulary.size, views × len(LABELS)) float32
+        self.bias = bias                  # (views × len(LABELS),) the linear models' intercepts
+        self.calibration = calibration    # (2, views × len(LABELS)): a view's p = sigmoid(a·margin + b)
         self.vocabulary = vocabulary
         self.thresholds = thresholds
         self.version = version
@@ -55,11 +56,11 @@ class Model:
         weights = np.load(paths.weights, mmap_mode="r").view(np.ndarray)   # mapped, indexed as an array
         words = tuple(paths.vocabulary.read_text(encoding="utf-8").split("\n"))
         vocabulary = Vocabulary(words if words != ("",) else ())
-        if weights.shape != (N_HASH + vocabulary.size, len(LABELS)):
+        calibration = calibration_rows(meta["calibration"])
+        if weights.shape != (N_HASH + vocabulary.size, calibration.shape[1]):
             raise_corrupt(paths)
         t = meta["thresholds"]
         thresholds = Thresholds(low=t["low"], medium=t["medium"], high=t["high"])
-        calibration = np.array([meta["calibration"][label] for label in LABELS], dtype=np.float64).T
         return cls(weights, np.asarray(meta["bias"], dtype=np.float64), calibration, vocabulary, thresholds,
                    meta["model_sha256"][:12])
 
@@ -93,7 +94,7 @@ class Model:
         import numpy as np
 
         margins, (rows, cols, scale) = self.margins(text, starts, ends)
-        logits = margins * self.calibration[0] + self.calibration[1]
+        logits = self.logits(margins)
         words = _WordIndex(rows, cols)
         out = []
         for i in self._over_low(logits + context.shift):
@@ -108,6 +109,14 @@ class Model:
             out.append(Scored(starts[i], ends[i], label, p, severity,
                               self.reasons(words, scale, i, label), reason if shift else None))
         return out
+
+    def logits(self, margins):
+        """(n, classes) log-odds of the views' mean probability."""
+        import numpy as np
+
+        p = mean_of_views(1.0 / (1.0 + np.exp(-(margins * self.calibration[0] + self.calibration[1]))))
+        p = np.clip(p, 1e-12, 1 - 1e-12)
+        return np.log(p / (1 - p))
 
     def _over_low(self, logits) -> list[int]:
         """Rows where some sensitive class reaches its hint threshold (vectorized)."""
@@ -143,8 +152,8 @@ class Model:
             return ()
         columns, counts = np.unique(columns, return_counts=True)
         k = LABELS.index(label)
-        w = np.asarray(self.weights[columns], dtype=np.float64)
-        contribution = (w[:, k] - w[:, NORMAL]) * counts * scale[row]
+        w = np.asarray(self.weights[columns], dtype=np.float64).reshape(len(columns), -1, len(LABELS)).sum(axis=1)
+        contribution = (w[:, k] - w[:, NORMAL]) * counts * scale[row]   # summed over the views
         chosen: list[str] = []
         for index in np.argsort(-contribution, kind="stable"):
             if contribution[index] <= 0 or len(chosen) >= top:

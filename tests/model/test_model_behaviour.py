@@ -116,6 +116,25 @@ def test_direct_scoring_equals_the_training_features(model, text):
     assert np.allclose(fast, slow * scale[:, None] + model.bias)
 
 
+def test_run_time_probabilities_are_the_ones_the_thresholds_were_set_on(model):
+    """The thresholds are points on training's probabilities (the mean of the character and the word
+    view's calibrated ones): screening must read a passage's probability the same way, or a medium
+    finding would not mean the recall the card states."""
+    import json
+
+    from screening.model.features import passages_matrix
+    from screening.model.training import Fitted, calibrated
+
+    meta = json.loads(Paths.default().metadata.read_text(encoding="utf-8"))
+    assert len(meta["views"]) == 2 and model.weights.shape[1] == 2 * 4
+    texts = ["明年拟纳入改造的小区名单，在常务会议审议之前只在班子成员中传阅。", "今年全市新增城镇就业二点一万人。"]
+    expected = calibrated(Fitted(model.weights, model.bias).margins(passages_matrix(texts, model.vocabulary)),
+                          meta["calibration"])
+    for i, text in enumerate(texts):
+        margins, _ = model.margins(text, [0], [len(text)])
+        assert np.allclose(1 / (1 + np.exp(-model.logits(margins)[0])), expected[i])
+
+
 def test_the_model_is_mapped_only_when_a_passage_needs_it():
     from screening.engine import build_engine
 
