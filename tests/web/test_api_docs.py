@@ -64,3 +64,14 @@ def test_every_operation_is_in_the_docs(client):
         assert short.split("?")[0] in text, path
     for status in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500):
         assert f"{status} " in text, status
+
+
+def test_every_unreadable_document_code_is_documented_with_its_message():
+    """A publishing system branches on `error.code`: docs/api.md lists each code the engine can give, as it gives it."""
+    from screening.errors import UnreadableDocument
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    table = text[text.index("| `error.code` | 含义 |"):]
+    table = table[:table.index("\n\n")]
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (.+?) \|$", table, re.M))
+    assert rows == UnreadableDocument.CODES
