@@ -8,7 +8,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from screening.review import accounts, memberships, units
 from screening.review.enums import SCOPES, Role
-from screening.review.errors import Forbidden, Invalid, NotFound
+from screening.review.errors import Forbidden, Invalid
 from screening.review.models import Department, Unit, User
 from screening.review.tx import transaction
 from screening.web.ui import bp
@@ -58,12 +58,7 @@ def admin_units_post():
 def admin_unit_secrecy_stage(unit_id: int):
     """Switch the fourth sign-off stage 保密审核 on or off for a unit (its cases opened from now on)."""
     on = request.form.get("secrecy_stage") == "on"
-    with db().read() as s:
-        unit = s.get(Unit, unit_id)
-        name = unit.name if unit is not None else ""
-    if not name:
-        raise NotFound("no_such_unit", "单位不存在")
-    kept = units.set_secrecy_stage(db(), name, on, by=g.user.id)
+    name, kept = units.set_secrecy_stage_of(db(), unit_id, on, by=g.user.id)
     state = "已开启保密审核环节：此后新建的案件经承办部门负责人审核后，须由本单位保密员保密审核，再报单位负责人审发" \
         if on else "已关闭保密审核环节：此后新建的案件为三级审核"
     flash(f"{name}{state}" + (f"（办理中的 {kept} 件案件按原流程办理）" if kept else ""), "success")
