@@ -79,9 +79,9 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
 
 
 def populate(svc, n_docs: int) -> None:
-    from screening.review import accounts
+    from screening.review import provisioning
 
-    ids = {name: accounts.add_user(svc.db, name, role=role, unit=UNIT, department=dept).id
+    ids = {name: provisioning.add_user(svc.db, name, role=role, unit=UNIT, department=dept).id
            for name, role, dept in (("zhang", "drafter", DEPT), ("li", "head", DEPT),
                                     ("wang", "leader", None), ("sun", "secrecy_officer", None))}
     rng = random.Random(7)

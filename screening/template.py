@@ -40,7 +40,8 @@ def once_per_site(pages: Sequence[Page[F]], key: Callable[[F], str | None], mark
     """For each page of a site whose template recurs: its index → (the findings it keeps, the note
     naming the pages where the rest was reported, or None). `key` is a frame finding's fingerprint
     (None for any other finding); `mark(f, pages)` is the finding as its first page reports it."""
-    keys = [{k for f in page.findings if (k := key(f)) is not None} for page in pages]
+    keyed = [[(f, key(f)) for f in page.findings] for page in pages]     # each finding hashed once
+    keys = [{k for _, k in findings if k is not None} for findings in keyed]
     by_site: dict[str, list[int]] = defaultdict(list)
     for i, page in enumerate(pages):
         if page.site:
@@ -56,8 +57,7 @@ def once_per_site(pages: Sequence[Page[F]], key: Callable[[F], str | None], mark
         first: dict[str, int] = {}
         for i in indexes:
             kept, origins = [], []
-            for f in pages[i].findings:
-                k = key(f)
+            for f, k in keyed[i]:
                 if k not in recurring:
                     kept.append(f)
                 elif first.setdefault(k, i) == i:

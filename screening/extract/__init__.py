@@ -9,9 +9,11 @@ is an `UnreadableDocument(code, message)` with a Chinese message; nothing else e
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from screening.errors import UnreadableDocument
 import importlib
@@ -61,16 +63,23 @@ __all__ = ["EXTRACTORS", "SUPPORTED_FORMATS", "Limits", "accepted_extensions", "
            "extract_path"]
 
 
+@functools.lru_cache(maxsize=1)
+def _formats_by_extension() -> Mapping[str, str]:
+    """".docx" → "docx", ".htm" → "html" …: every extension a supported format goes by (built once)."""
+    return MappingProxyType({f".{fmt}": fmt for fmt in EXTRACTORS}
+                            | {e: fmt for fmt, more in _MORE_EXTENSIONS.items() for e in more})
+
+
 def accepted_extensions() -> tuple[str, ...]:
     """".docx", ".doc", ".xlsx" …: every extension a supported format goes by, sorted (for an
     `<input type=file accept=…>` or a help text; detection itself never trusts the name)."""
-    return tuple(sorted({f".{fmt}" for fmt in EXTRACTORS} | {e for fmt in EXTRACTORS for e in _MORE_EXTENSIONS.get(fmt, ())}))
+    return tuple(sorted(_formats_by_extension()))
 
 
 def modules_for(names: Iterable[str]) -> tuple[str, ...]:
     """The extractor modules that files of these names will need, judged by their extensions (for
     the sandbox to preload); every module when an extension is unknown, since the content decides."""
-    by_extension = {f".{fmt}": fmt for fmt in EXTRACTORS} | {e: fmt for fmt, more in _MORE_EXTENSIONS.items() for e in more}
+    by_extension = _formats_by_extension()
     modules = set()
     for name in names:
         fmt = by_extension.get(suffix(name))

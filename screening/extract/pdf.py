@@ -100,9 +100,10 @@ def _page(page, textpage, number: int, parts: Parts, layout_failed: list[int],
     chars = len("".join(text.split()))
     if not chars:
         return 0
-    found = tables.tables(number) if pdf_tables.may_hold_table(page) else []
-    if not found and pdf_text_tables.may_hold_text_table(text):
-        found = tables.on_page(number, pdf_text_tables.find)
+    finders = [pdf_tables.ruled] if pdf_tables.may_hold_table(page) else []
+    if pdf_text_tables.may_hold_text_table(text):
+        finders.append(pdf_text_tables.find)   # where no ruled table is found
+    found = tables.on_page(number, finders)
     if found:
         width, height = page.get_size()
         for table in found:

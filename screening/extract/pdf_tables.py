@@ -9,7 +9,7 @@ once, in the `table` part, with its row and column.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,38 +41,43 @@ def may_hold_table(page) -> bool:
 
 
 class TableReader:
-    """Opens the PDF with pdfplumber on first use; `tables(number)` for a 1-based page."""
+    """Opens the PDF with pdfplumber on first use; `on_page(number, finders)` for a 1-based page."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._pdf = None
         self.count = 0          # tables numbered across the document (CellRef.table)
 
-    def tables(self, number: int) -> list[PageTable]:
-        """The ruled tables of the page."""
-        return self.on_page(number, _ruled)
-
-    def on_page(self, number: int, finder: Callable[[Any, int], list[PageTable]]) -> list[PageTable]:
-        """`finder(pdfplumber page, number)`'s tables, top to bottom; none where it fails."""
+    def on_page(self, number: int, finders: Sequence[Callable[[Any, int], list[PageTable]]]) -> list[PageTable]:
+        """The tables of the first of `finders` (each called as `finder(pdfplumber page, number)`)
+        that finds any, top to bottom; the page's objects are loaded once for all of them. A finder
+        that fails finds none."""
+        if not finders:
+            return []
         import pdfplumber
 
         if self._pdf is None:
             self._pdf = pdfplumber.open(io.BytesIO(self._data))
         page = self._pdf.pages[number - 1]
         try:
-            found = finder(page, number)
-        except Exception:       # noqa: BLE001 — a layout the table finder cannot analyse: the page's
-            return []           # text then stays in the body, read by pdfium, so nothing is lost
+            for finder in finders:
+                try:
+                    found = finder(page, number)
+                except Exception:   # noqa: BLE001 — a layout the finder cannot analyse: the page's
+                    continue        # text then stays in the body, read by pdfium, so nothing is lost
+                if found:
+                    return sorted(found, key=lambda t: t.top)
+            return []
         finally:
             page.close()
-        return sorted(found, key=lambda t: t.top)
 
     def close(self) -> None:
         if self._pdf is not None:
             self._pdf.close()
 
 
-def _ruled(page, number: int) -> list[PageTable]:
+def ruled(page, number: int) -> list[PageTable]:
+    """The ruled tables of a pdfplumber page (1-based `number`)."""
     found = []
     for table in page.find_tables():
         rows = _rows(table, number)

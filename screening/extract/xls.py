@@ -4,12 +4,16 @@ xlrd (with formatting_info, which is what knows hidden rows, hidden columns and 
 reads the cells, sheet visibility and defined names; olefile reads the document properties
 (SummaryInformation / DocumentSummaryInformation) and xls_margins the printed headers and
 footers (页眉/页脚), which xlrd does not; cells whose style shows nothing (concealing) are hidden.
+olefile opens the compound file once for both (xlrd keeps its own reader of it: it refuses
+damaged sector chains that olefile would read, and such a workbook goes to LibreOffice).
 A workbook xlrd cannot read (an old BIFF version, a WPS variant it rejects) is converted to xlsx
 by LibreOffice and read by xlsx.py; only when both fail is it refused as corrupt. A password-protected workbook is `encrypted`.
 """
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from screening.errors import UnreadableDocument
 from screening.extract import legacy, xls_margins, xlsx
@@ -45,12 +49,45 @@ def extract(data: bytes, name: str, limits: Limits) -> Document:
         workbook = _read(book)
     finally:
         book.release_resources()
-    printed = xls_margins.margins(data)
+    compound = _Compound.of(data)
+    printed = xls_margins.margins(compound.workbook)
     for sheet in workbook.sheets:
         sheet.margins = [(is_header, text) for is_header, code in printed.get(sheet.name, ())
                          if (text := printed_margin(code))]
-    workbook.metadata.extend(ole_properties(data))
+    workbook.metadata.extend(ole_properties(compound.metadata))
     return to_document(workbook, data, name, fmt)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compound:
+    """What an .xls's compound file holds for xls_margins and the properties, from one opening:
+    the Workbook stream (b"" without one) and the summary information (None without it)."""
+    workbook: bytes
+    metadata: Any
+
+    @classmethod
+    def of(cls, data: bytes) -> _Compound:
+        import olefile
+
+        try:
+            with olefile.OleFileIO(data) as ole:
+                return cls(_workbook_stream(ole), _metadata(ole))
+        except Exception:  # noqa: BLE001 - the margins and properties are extra; the cells were read
+            return cls(b"", None)
+
+
+def _workbook_stream(ole) -> bytes:
+    try:
+        return ole.openstream("Workbook").read() if ole.exists("Workbook") else b""
+    except Exception:  # noqa: BLE001 - a damaged stream: no margins, the properties still read
+        return b""
+
+
+def _metadata(ole) -> Any:
+    try:
+        return ole.get_metadata()
+    except Exception:  # noqa: BLE001 - damaged properties: none, the margins still read
+        return None
 
 
 def _via_libreoffice(data: bytes, name: str, fmt: str, limits: Limits) -> Document:
@@ -133,14 +170,9 @@ def _text(cell, datemode: int, xlrd) -> str:
     return ""
 
 
-def ole_properties(data: bytes) -> list[str]:
-    """"标签：值" lines of an OLE2 file's summary information (author, company …)."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(data) as ole:
-            meta = ole.get_metadata()
-    except Exception:  # noqa: BLE001 - properties are extra; the cells were read
+def ole_properties(meta: Any) -> list[str]:
+    """"标签：值" lines of an OLE2 file's summary information (olefile's metadata: author, company …)."""
+    if meta is None:
         return []
     lines = []
     for attr, name in OLE_PROPERTIES:

@@ -1,6 +1,6 @@
 """Printed headers and footers of a BIFF8 workbook (.xls, .et): xlrd reads cells, not these.
 
-The Workbook stream (olefile) is a run of records: type (u16), length (u16), data. The globals'
+The Workbook stream (xls.py takes it out of the compound file) is a run of records: type (u16), length (u16), data. The globals'
 BOUNDSHEET records name each sheet and give the offset of its substream; a sheet's HEADER
 (0x0014) and FOOTER (0x0015) records hold the definition its pages print, an XLUnicodeString
 (read with xlrd's own `unpack_unicode`) with the same &-codes as in an xlsx. Charts embedded in
@@ -16,16 +16,11 @@ _BOF, _EOF, _BOUNDSHEET, _HEADER, _FOOTER = 0x0809, 0x000A, 0x0085, 0x0014, 0x00
 _BIFF8 = 0x0600
 
 
-def margins(data: bytes) -> dict[str, list[tuple[bool, str]]]:
-    """Sheet name → [(header? else footer, definition as written)], for sheets that have them."""
-    import olefile
+def margins(stream: bytes) -> dict[str, list[tuple[bool, str]]]:
+    """Sheet name → [(header? else footer, definition as written)], for sheets that have them,
+    from the Workbook stream (b"": none)."""
     from xlrd.biffh import unpack_unicode
 
-    try:
-        with olefile.OleFileIO(data) as ole:
-            stream = ole.openstream("Workbook").read() if ole.exists("Workbook") else b""
-    except Exception:  # noqa: BLE001 - the cells were read; the margins are extra
-        return {}
     out: dict[str, list[tuple[bool, str]]] = {}
     try:
         sheets = []

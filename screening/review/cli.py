@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from screening.review import accounts, audit, memberships, units
+from screening.review import accounts, audit, memberships, provisioning, units
 from screening.review.config import ReviewConfig
 from screening.review.db import Database, current_revision, head_revision, upgrade
 from screening.review.deadlines import CalendarError, WorkCalendar
@@ -169,7 +169,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             return _fail("标准输入中没有密码")
 
     def run(db: Database) -> int:
-        info = accounts.add_user(db, args.name, role=args.role, unit=args.unit, department=args.department,
+        info = provisioning.add_user(db, args.name, role=args.role, unit=args.unit, department=args.department,
                                  password=password, display_name=args.display_name, email=args.email,
                                  deployment_admin=args.deployment_wide)
         where = info.unit + (f" / {info.department}" if info.department else "")
@@ -208,7 +208,7 @@ def cmd_unit_secrecy_stage(args: argparse.Namespace) -> int:
 
 def cmd_user_set_role(args: argparse.Namespace) -> int:
     def run(db: Database) -> int:
-        info, signed = accounts.set_role(db, args.name, args.role, unit=args.unit, department=args.department)
+        info, signed = provisioning.set_role(db, args.name, args.role, unit=args.unit, department=args.department)
         where = info.unit + (f" / {info.department}" if info.department else "")
         print(f"已将用户 {info.name} 改为{info.role.label}（{where}）")
         if signed:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from screening.review.accounts import (admin_of, find_department, find_user, parse_role, record, revoke_access,
-                                       utcnow)
+from screening.review.accounts import admin_of, find_user, record, revoke_access, utcnow
 from screening.review.db import Database
 from screening.review.enums import Role
 from screening.review.errors import Invalid, NotFound
 from screening.review.models import Membership
 from screening.review.positions import WITH_DEPARTMENT, MembershipInfo, held, info, position
+from screening.review.provisioning import find_department, parse_role
 from screening.review.tx import transaction
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from screening.errors import UnreadableDocument
 from screening.review import audit, views
-from screening.review.accounts import find_department
 from screening.review.basis import BASES
 from screening.review.config import ReviewConfig
 from screening.review.db import Database
@@ -52,6 +51,7 @@ from screening.review.models import (
 )
 from screening.review.notify import InAppNotifier, Notifier
 from screening.review.positions import actors_of, departments_as, roles_of
+from screening.review.provisioning import find_department
 from screening.review.publicity import FindingState, finding_label, is_hint, suggest
 from screening.review.storage import BlobStore, open_store
 from screening.review.tx import Tx, transaction

@@ -19,16 +19,29 @@ from screening.review.views import OPEN_STAGES
 
 def set_secrecy_stage(db: Database, unit: str, on: bool, *, by: int | None = None,
                       now: datetime | None = None) -> int:
-    """Switch 保密审核 on or off for `unit`; returns how many of its open cases keep their old stages."""
+    """Switch 保密审核 on or off for the unit named `unit`; returns how many of its open cases keep
+    their old stages."""
+    return _switch(db, Unit.name == unit.strip(), f"单位“{unit}”不存在", on, by, now)[1]
+
+
+def set_secrecy_stage_of(db: Database, unit_id: int, on: bool, *, by: int | None = None,
+                         now: datetime | None = None) -> tuple[str, int]:
+    """The same for the unit with this id (the administrator's form): its name, and how many of
+    its open cases keep their old stages."""
+    return _switch(db, Unit.id == unit_id, "单位不存在", on, by, now)
+
+
+def _switch(db: Database, which, missing: str, on: bool, by: int | None,
+            now: datetime | None) -> tuple[str, int]:
     with transaction(db, now or utcnow()) as tx:
         s = tx.session
-        row = s.execute(sa.select(Unit).where(Unit.name == unit.strip())).scalar_one_or_none()
+        row = s.execute(sa.select(Unit).where(which)).scalar_one_or_none()
         if row is None:
-            raise NotFound("no_such_unit", f"单位“{unit}”不存在")
+            raise NotFound("no_such_unit", missing)
         actor = admin_of(s, by, row.id)
         open_cases = s.execute(sa.select(sa.func.count(Case.id)).where(
             Case.unit_id == row.id, Case.stage.in_(OPEN_STAGES), Case.secrecy_stage.is_not(on))).scalar_one()
         if row.secrecy_stage != on:
             row.secrecy_stage = on
             record(tx, "unit.secrecy_stage", actor, unit=row.name, secrecy_stage=on)
-        return open_cases
+        return row.name, open_cases

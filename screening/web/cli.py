@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.config import ReviewConfig
 from screening.review.db import Database, database_problem
 from screening.review.enums import SCOPES, Role
@@ -132,7 +132,7 @@ def _first_admin(db: Database, name: str, unit: str) -> None:
         print(f"已有管理员账号（{admins[0].name}），未再创建")
         return
     password = _password()
-    accounts.add_user(db, name, role=Role.ADMIN, unit=unit, password=password, display_name="系统管理员",
+    provisioning.add_user(db, name, role=Role.ADMIN, unit=unit, password=password, display_name="系统管理员",
                       deployment_admin=True)     # the first administrator manages every unit
     print("已创建首个管理员账号。密码仅显示这一次，请登录后立即修改：")
     print(f"  用户名：{name}")
@@ -150,7 +150,7 @@ def _demo(db: Database, *, reset: bool) -> None:
             accounts.set_password(db, name, password)
         else:
             password = _password()
-            accounts.add_user(db, name, role=role, unit=DEMO_UNIT, department=dept, password=password,
+            provisioning.add_user(db, name, role=role, unit=DEMO_UNIT, department=dept, password=password,
                               display_name=label)
         lines.append(f"  {role.label:<8}\t{name}\t{password}")
     if lines:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.review import accounts
+from screening.review import provisioning
 from screening.review.db import Database
 from screening.review.deadlines import WorkCalendar
 from screening.review.service import ReviewService
@@ -100,7 +100,7 @@ def svc(database: Database, store: BlobStore, clock: Clock, notifier: RecordingN
 @pytest.fixture
 def org(database: Database) -> Org:
     def add(name: str, role: str, unit: str = UNIT, department: str | None = DEPT) -> int:
-        return accounts.add_user(database, name, role=role, unit=unit, department=department,
+        return provisioning.add_user(database, name, role=role, unit=unit, department=department,
                                  display_name=name.upper()).id
     return Org(
         drafter=add("zhang", "drafter"), drafter2=add("zhao", "drafter"),

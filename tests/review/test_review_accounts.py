@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.errors import AuthError, Invalid, NotFound
 from screening.review.models import ApiKey, Base, Department, PersonalToken, Unit
 
@@ -26,10 +26,10 @@ def test_password_hashing():
 
 
 def test_add_user_creates_unit_and_department(database):
-    info = accounts.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室",
+    info = provisioning.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室",
                              display_name="张三")
     assert (info.role, info.unit, info.department, info.display_name) == ("drafter", "甲单位", "办公室", "张三")
-    accounts.add_user(database, "li", role="head", unit="甲单位", department="办公室")
+    provisioning.add_user(database, "li", role="head", unit="甲单位", department="办公室")
     with database.read() as s:
         assert s.execute(sa.select(sa.func.count()).select_from(Unit)).scalar() == 1
         assert s.execute(sa.select(sa.func.count()).select_from(Department)).scalar() == 1
@@ -45,16 +45,16 @@ def test_add_user_creates_unit_and_department(database):
     ({"name": " ", "role": "leader"}, "invalid_name"),
 ])
 def test_add_user_refusals(database, kwargs, code):
-    accounts.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室")
+    provisioning.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室")
     kwargs = dict(kwargs)
     name = kwargs.pop("name")
     with pytest.raises(Invalid) as refused:
-        accounts.add_user(database, name, unit="甲单位", **kwargs)
+        provisioning.add_user(database, name, unit="甲单位", **kwargs)
     assert refused.value.code == code
 
 
 def test_login_has_no_account_lockout(database):
-    accounts.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室",
+    provisioning.add_user(database, "zhang", role="drafter", unit="甲单位", department="办公室",
                       password="s3cret-密码")
     assert accounts.login(database, "zhang", "s3cret-密码", now=NOW).name == "zhang"
     for _ in range(20):
@@ -66,14 +66,14 @@ def test_login_has_no_account_lockout(database):
     with pytest.raises(AuthError) as unknown:
         accounts.login(database, "nobody", "x", now=NOW)
     assert unknown.value.code == "invalid_credentials"
-    accounts.set_active(database, "zhang", False)
+    provisioning.set_active(database, "zhang", False)
     with pytest.raises(AuthError) as inactive:
         accounts.login(database, "zhang", "s3cret-密码", now=NOW)
     assert inactive.value.code == "invalid_credentials"
 
 
 def test_set_password(database):
-    accounts.add_user(database, "wang", role="leader", unit="甲单位")
+    provisioning.add_user(database, "wang", role="leader", unit="甲单位")
     with pytest.raises(AuthError):
         accounts.login(database, "wang", "anything")
     accounts.set_password(database, "wang", "new-password")
@@ -89,7 +89,7 @@ def secrets_in_db(database, secret: str) -> bool:
 
 
 def test_personal_tokens(database):
-    accounts.add_user(database, "li", role="head", unit="甲单位", department="办公室")
+    provisioning.add_user(database, "li", role="head", unit="甲单位", department="办公室")
     issued = accounts.create_token(database, "li", label="OA 系统")
     assert issued.secret.startswith("sst_") and len(issued.secret) > 40
     assert not secrets_in_db(database, issued.secret)
@@ -107,9 +107,9 @@ def test_personal_tokens(database):
 
 
 def test_token_of_a_deactivated_user_stops_working(database):
-    accounts.add_user(database, "li", role="head", unit="甲单位", department="办公室")
+    provisioning.add_user(database, "li", role="head", unit="甲单位", department="办公室")
     issued = accounts.create_token(database, "li")
-    accounts.set_active(database, "li", False)
+    provisioning.set_active(database, "li", False)
     assert accounts.user_for_token(database, issued.secret) is None
 
 

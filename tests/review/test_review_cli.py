@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.review import accounts, cli
+from screening.review import accounts, cli, provisioning
 from screening.review.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,7 +153,7 @@ def test_service_from_configuration(monkeypatch, tmp_path, capsys):
         {"schema": "screening.holidays/1", "year": 2027, "holidays": {"2027-01-01": "元旦"}}), encoding="utf-8")
     svc = ReviewService.from_config(ReviewConfig.from_env(), FakeEngine(), extract=fake_extract)
     try:
-        drafter = accounts.add_user(svc.db, "zhang", role="drafter", unit="u", department="d").id
+        drafter = provisioning.add_user(svc.db, "zhang", role="drafter", unit="u", department="d").id
         up = svc.open_case(drafter, title="t", data="正文\n".encode(), filename="a.txt",
                            formed_on=date(2026, 12, 15))
         assert svc.case_view(up.case_id)["due_date"] == "2027-01-13"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from screening.review import accounts
+from screening.review import provisioning
 from screening.review.errors import Conflict
 from screening.review.models import Case
 from screening.review.tx import is_contention
@@ -37,7 +37,7 @@ def race(*actions):
 
 @pytest.mark.parametrize("round_", range(3))
 def test_two_heads_sign_the_same_case_at_once(svc, org, database, round_):
-    second_head = accounts.add_user(database, f"li{round_}", role="head", unit=UNIT, department=DEPT).id
+    second_head = provisioning.add_user(database, f"li{round_}", role="head", unit=UNIT, department=DEPT).id
     case_id = open_clean(svc, org)
     submit(svc, org, case_id)
     results, errors = race(

@@ -9,7 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from screening.review import accounts, memberships
+from screening.review import accounts, memberships, provisioning
 from screening.review.errors import Forbidden, Invalid, NotFound
 from screening.review.models import AuditEvent
 from review_helpers import CLEAN, DEPT, DEPT2, UNIT2, open_clean, sha, submit
@@ -110,7 +110,7 @@ def test_giving_a_membership_ends_sessions_and_is_audited(svc, org):
 
 def test_memberships_that_are_refused(svc, org):
     db = svc.db
-    admin2 = accounts.add_user(db, "admin2", role="admin", unit=UNIT2).id
+    admin2 = provisioning.add_user(db, "admin2", role="admin", unit=UNIT2).id
     refusals = [
         (lambda: memberships.add_membership(db, "li", "admin", by=org.admin), Invalid, "invalid_role"),
         (lambda: memberships.add_membership(db, "root", "head", department=DEPT, by=org.admin), Invalid,
@@ -139,7 +139,7 @@ def test_memberships_that_are_refused(svc, org):
 
 def test_a_move_to_another_unit_ends_the_memberships(svc, org):
     memberships.add_membership(svc.db, "li", "head", department=DEPT2, by=org.admin)
-    accounts.set_role(svc.db, "li", "head", unit=UNIT2, department=DEPT)
+    provisioning.set_role(svc.db, "li", "head", unit=UNIT2, department=DEPT)
     assert accounts.get_user(svc.db, org.head).memberships == ()
     (_, payload), = events(svc.db, "user.role")
     assert payload["memberships_removed"] == [f"承办部门负责人（{DEPT2}）"]
@@ -156,8 +156,8 @@ def test_a_membership_counts_as_provisioning_for_the_clearance(svc, org):
     svc.sign(org.drafter2, case_id, stage="leader", decision="approve", opinion="同意公开")
     answer = svc.clearance(sha(CLEAN))
     assert answer.publishable is False and "同一管理员" in answer.reason
-    accounts.confirm_account(svc.db, "li", by=org.officer)
-    accounts.confirm_account(svc.db, "zhao", by=org.officer)
+    provisioning.confirm_account(svc.db, "li", by=org.officer)
+    provisioning.confirm_account(svc.db, "zhao", by=org.officer)
     assert svc.clearance(sha(CLEAN)).publishable is True
 
 
@@ -171,8 +171,8 @@ def test_a_secrecy_officer_membership_does_the_officers_work(svc, org):
         svc.answer_escalation(org.leader, case_id, answer="不涉及")
     memberships.add_membership(svc.db, "li", "leader", by=org.admin)
     with pytest.raises(Forbidden):
-        accounts.confirm_account(svc.db, "li", by=org.leader)
+        provisioning.confirm_account(svc.db, "li", by=org.leader)
     memberships.add_membership(svc.db, "wang", "secrecy_officer", by=org.admin)
     assert svc.answer_escalation(org.leader, case_id, answer="经保密办确认，不涉及")["stage"] == "head_review"
-    accounts.confirm_account(svc.db, "li", by=org.leader)
-    assert [p.user.name for p in accounts.provisionings(svc.db, officer=org.leader) if p.confirmed_by] == ["li"]
+    provisioning.confirm_account(svc.db, "li", by=org.leader)
+    assert [p.user.name for p in provisioning.provisionings(svc.db, officer=org.leader) if p.confirmed_by] == ["li"]

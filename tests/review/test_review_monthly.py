@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import openpyxl
 
-from screening.review import accounts
+from screening.review import provisioning
 from screening.review.db import Database, upgrade
 from screening.review.monthly import monthly_summary, previous_month, render
 from tests.review.review_helpers import approve_all, open_clean
@@ -65,7 +65,7 @@ def test_summary_command_writes_the_file(tmp_path: Path):
     db = Database.from_url(f"sqlite:///{instance / 'screening.db'}")
     try:
         upgrade(db.engine)
-        accounts.add_user(db, "zhang", role="drafter", unit=UNIT, department="政务公开科")
+        provisioning.add_user(db, "zhang", role="drafter", unit=UNIT, department="政务公开科")
     finally:
         db.dispose()
     out = tmp_path / "汇总表.xlsx"

@@ -14,7 +14,7 @@ import pytest
 from review_helpers import UNIT
 from screening.cli import iter_paths
 from screening.engine import Settings, build_engine
-from screening.review import accounts, rescreen
+from screening.review import provisioning, rescreen
 from screening.review.db import Database, upgrade
 from screening.review.deadlines import WorkCalendar
 from screening.review.models import Notification
@@ -74,7 +74,7 @@ def test_the_command_reports_every_file_of_the_folder(tmp_path):
     db = Database.from_url(f"sqlite:///{instance / 'screening.db'}")
     try:
         upgrade(db.engine)
-        accounts.add_user(db, "sun", role="secrecy_officer", unit=UNIT)
+        provisioning.add_user(db, "sun", role="secrecy_officer", unit=UNIT)
     finally:
         db.dispose()
     folder = archive(tmp_path)

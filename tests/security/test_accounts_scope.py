@@ -12,7 +12,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.errors import Forbidden
 from screening.review.models import AuditEvent
 from tests.ui.conftest import DEPT, DEPT2, PASSWORD, UNIT, UNIT2, csrf_of
@@ -30,7 +30,7 @@ def svc(ui_app):
 @pytest.fixture
 def admin2(svc, ui_people):
     """An administrator of UNIT2 only (root, of UNIT, is one too: the template makes it at the command line)."""
-    return accounts.add_user(svc.db, "admin2", role="admin", unit=UNIT2, password=PASSWORD).id
+    return provisioning.add_user(svc.db, "admin2", role="admin", unit=UNIT2, password=PASSWORD).id
 
 
 def events(db, action):
@@ -42,16 +42,16 @@ def events(db, action):
 def test_a_unit_admin_cannot_touch_another_units_accounts(svc, admin2):
     db = svc.db
     for attempt in (lambda: accounts.set_password(db, "zhang", "taken over 123", by=admin2),
-                    lambda: accounts.set_active(db, "zhang", False, by=admin2),
-                    lambda: accounts.set_role(db, "zhang", "leader", by=admin2),
-                    lambda: accounts.add_user(db, "mole", role="leader", unit=UNIT, password="x" * 12, by=admin2),
+                    lambda: provisioning.set_active(db, "zhang", False, by=admin2),
+                    lambda: provisioning.set_role(db, "zhang", "leader", by=admin2),
+                    lambda: provisioning.add_user(db, "mole", role="leader", unit=UNIT, password="x" * 12, by=admin2),
                     lambda: accounts.create_api_key(db, "u1-key", "cases:read", unit=UNIT, by=admin2),
                     lambda: accounts.create_api_key(db, "wide-key", "cases:read", by=admin2)):
         with pytest.raises(Forbidden):
             attempt()
     assert accounts.login(db, "zhang", PASSWORD).active
     assert [u.unit for u in accounts.list_users(db, by=admin2)] == [UNIT2] * len(accounts.list_users(db, by=admin2))
-    accounts.add_user(db, "newbie", role="drafter", unit=UNIT2, department=DEPT, by=admin2)   # its own unit: fine
+    provisioning.add_user(db, "newbie", role="drafter", unit=UNIT2, department=DEPT, by=admin2)   # its own unit: fine
 
 
 def test_the_admin_pages_refuse_another_unit(ui_app, svc, admin2):
@@ -73,8 +73,8 @@ def test_the_admin_pages_refuse_another_unit(ui_app, svc, admin2):
 def test_account_actions_record_their_real_actor(svc, ui_people, admin2):
     db = svc.db
     root = ui_people["root"]
-    accounts.add_user(db, "temp", role="drafter", unit=UNIT, department=DEPT, by=root)
-    accounts.set_active(db, "temp", False, by=root)
+    provisioning.add_user(db, "temp", role="drafter", unit=UNIT, department=DEPT, by=root)
+    provisioning.set_active(db, "temp", False, by=root)
     accounts.set_password(db, "zhou", "reset by admin2", by=admin2)
     accounts.create_token(db, "li", by=ui_people["li"])
     assert events(db, "user.add")[-1][0] == "root"
@@ -100,30 +100,30 @@ def approve_all(svc, case_id, drafter, head, leader):
 def test_one_admin_cannot_provision_a_clearance(svc, ui_people):
     root = ui_people["root"]
     case_id = svc.open_case(ui_people["zhang"], title="节能宣传", data=CLEAN, filename="通知.txt").case_id
-    head = accounts.add_user(svc.db, "fake_head", role="head", unit=UNIT, department=DEPT, by=root).id
-    leader = accounts.add_user(svc.db, "fake_leader", role="leader", unit=UNIT, by=root).id
+    head = provisioning.add_user(svc.db, "fake_head", role="head", unit=UNIT, department=DEPT, by=root).id
+    leader = provisioning.add_user(svc.db, "fake_leader", role="leader", unit=UNIT, by=root).id
     approve_all(svc, case_id, ui_people["zhang"], head, leader)
     answer = svc.clearance(hashlib.sha256(CLEAN).hexdigest())
     assert answer.publishable is False and "保密员确认" in answer.reason
     with pytest.raises(Forbidden):
-        accounts.confirm_account(svc.db, "fake_head", by=root)                  # not the admin himself
-    accounts.confirm_account(svc.db, "fake_head", by=ui_people["sun"])
-    accounts.confirm_account(svc.db, "fake_leader", by=ui_people["sun"])
+        provisioning.confirm_account(svc.db, "fake_head", by=root)                  # not the admin himself
+    provisioning.confirm_account(svc.db, "fake_head", by=ui_people["sun"])
+    provisioning.confirm_account(svc.db, "fake_leader", by=ui_people["sun"])
     assert svc.clearance(hashlib.sha256(CLEAN).hexdigest()).publishable is True
 
 
 def test_a_re_role_after_opening_counts_too(svc, ui_people):
     root = ui_people["root"]
     case_id = svc.open_case(ui_people["zhang"], title="节能宣传", data=CLEAN, filename="通知.txt").case_id
-    accounts.set_role(svc.db, "qian", "head", department=DEPT, by=root)            # moved to the drafter's dept
-    accounts.set_role(svc.db, "zhao", "leader", by=root)
+    provisioning.set_role(svc.db, "qian", "head", department=DEPT, by=root)            # moved to the drafter's dept
+    provisioning.set_role(svc.db, "zhao", "leader", by=root)
     approve_all(svc, case_id, ui_people["zhang"], ui_people["qian"], ui_people["zhao"])
     assert svc.clearance(hashlib.sha256(CLEAN).hexdigest()).publishable is False
 
 
 def test_one_new_colleague_is_not_a_single_hand(svc, ui_people):
     case_id = svc.open_case(ui_people["zhang"], title="节能宣传", data=CLEAN, filename="通知.txt").case_id
-    leader = accounts.add_user(svc.db, "new_leader", role="leader", unit=UNIT, by=ui_people["root"]).id
+    leader = provisioning.add_user(svc.db, "new_leader", role="leader", unit=UNIT, by=ui_people["root"]).id
     approve_all(svc, case_id, ui_people["zhang"], ui_people["li"], leader)
     assert svc.clearance(hashlib.sha256(CLEAN).hexdigest()).publishable is True
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.models import PersonalToken
 from tests.ui.conftest import PASSWORD, csrf_of
 
@@ -83,8 +83,8 @@ def test_a_deactivation_ends_sessions_and_tokens(ui_app):
     victim = ui_app.test_client()
     login(victim, "zhang")
     token = accounts.create_token(db, "zhang").secret
-    accounts.set_active(db, "zhang", False)
-    accounts.set_active(db, "zhang", True)                # even once active again
+    provisioning.set_active(db, "zhang", False)
+    provisioning.set_active(db, "zhang", True)                # even once active again
     assert not works(victim)
     assert ui_app.test_client().get("/api/v1/whoami", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 

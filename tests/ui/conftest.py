@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.db import Database, create_db_engine, upgrade
 
 PASSWORD = "correct horse battery"
@@ -55,7 +55,7 @@ def ui_template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine)
     db = Database(engine)
-    ids = {name: accounts.add_user(db, name, role=role, unit=unit, department=dept, password=PASSWORD,
+    ids = {name: provisioning.add_user(db, name, role=role, unit=unit, department=dept, password=PASSWORD,
                                    display_name=label).id
            for name, role, unit, dept, label in PEOPLE}
     db.dispose()

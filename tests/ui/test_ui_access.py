@@ -235,7 +235,7 @@ def test_an_admin_gives_memberships_in_their_own_unit_only(app, svc, people):
     """root (of UNIT) makes li, head of DEPT, also head of DEPT2: li's sessions end, and after a new
     login li needs to know DEPT2's cases; another unit's person is refused, and so is another unit's
     administrator; a forged form is refused; taking the membership away takes the case away again."""
-    from screening.review import accounts
+    from screening.review import accounts, provisioning
 
     theirs = open_case(svc, people, who="zhao").case_id          # a case of DEPT2
     li = logged_in(app, "li")
@@ -254,7 +254,7 @@ def test_an_admin_gives_memberships_in_their_own_unit_only(app, svc, people):
     li = logged_in(app, "li")
     assert li.get(f"/cases/{theirs}").status_code == 200
     assert f'href="/cases/{theirs}"' in li.get("/cases").get_data(as_text=True)
-    accounts.add_user(svc.db, "admin2", role="admin", unit="某县人民政府办公室", password=PASSWORD)
+    provisioning.add_user(svc.db, "admin2", role="admin", unit="某县人民政府办公室", password=PASSWORD)
     other_admin = logged_in(app, "admin2")
     assert other_admin.post(f"/admin/users/li/memberships/{membership.id}/remove").status_code == 403
     assert root.post(f"/admin/users/li/memberships/{membership.id}/remove").status_code == 302
@@ -264,10 +264,10 @@ def test_an_admin_gives_memberships_in_their_own_unit_only(app, svc, people):
 
 @pytest.mark.parametrize("who", ["zhang", "li", "wang", "root", "feng"])
 def test_only_the_units_officer_confirms_an_account(app, svc, who):
-    from screening.review import accounts
+    from screening.review import accounts, provisioning
 
     root = next(u.id for u in accounts.list_users(svc.db) if u.name == "root")
-    accounts.set_role(svc.db, "zhao", "leader", by=root)
+    provisioning.set_role(svc.db, "zhao", "leader", by=root)
     browser = client_for(app, who)
     browser.get("/profile")
     assert browser.post("/officer/accounts/zhao/confirm").status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.models import PersonalToken
 from tests.ui.conftest import PASSWORD, csrf_of
 
@@ -142,5 +142,5 @@ def test_html_error_pages_outside_the_api(client):
 def test_a_deactivated_user_is_logged_out(as_user, svc):
     zhang = as_user("zhang")
     assert zhang.get("/todo").status_code == 200
-    accounts.set_active(svc.db, "zhang", False)
+    provisioning.set_active(svc.db, "zhang", False)
     assert zhang.get("/todo").status_code == 302

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 
 from web_helpers import CLEAN, error_of, open_case
 
@@ -53,7 +53,7 @@ def test_a_revoked_key_and_token_no_longer_work(client, org, app):
 def test_an_inactive_users_token_no_longer_works(client, org, app):
     from screening.web.state import EXTENSION
 
-    accounts.set_active(app.extensions[EXTENSION].service.db, "zhang", False)
+    provisioning.set_active(app.extensions[EXTENSION].service.db, "zhang", False)
     r = client.get("/api/v1/whoami", headers=org.auth("drafter"))
     assert r.status_code == 401
 
@@ -109,7 +109,7 @@ def test_a_session_of_an_inactive_user_is_anonymous(client, org, app):
     from screening.web.state import EXTENSION
 
     login(client, org.ids["drafter"])
-    accounts.set_active(app.extensions[EXTENSION].service.db, "zhang", False)
+    provisioning.set_active(app.extensions[EXTENSION].service.db, "zhang", False)
     assert client.get("/api/v1/whoami").status_code == 401
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from screening.review import accounts
+from screening.review import accounts, provisioning
 from screening.review.enums import SCOPES
 from tests.live_server import child_env, free_port, serve  # noqa: F401  (re-exported)
 
@@ -66,7 +66,7 @@ KEYS = {"all": ",".join(SCOPES), "screen": "screen", "read": "cases:read", "clea
 def make_org(db) -> Org:
     org = Org()
     for who, (name, role, unit, dept) in PEOPLE.items():
-        org.ids[who] = accounts.add_user(db, name, role=role, unit=unit, department=dept,
+        org.ids[who] = provisioning.add_user(db, name, role=role, unit=unit, department=dept,
                                          display_name=name.upper()).id
         org.tokens[who] = accounts.create_token(db, name, label="tests").secret
     for name, scopes in KEYS.items():

@@ -1,14 +1,14 @@
 """The administrator: units and departments, users and their roles, system API keys. Each change is
-one audited transaction of the review layer's `accounts` functions, which also decide what this
-administrator may manage (their own unit; every unit for a deployment administrator)."""
+one audited transaction of the review layer's `provisioning` and `accounts` functions, which also
+decide what this administrator may manage (their own unit; every unit for a deployment administrator)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
 
-from screening.review import accounts, memberships, units
+from screening.review import accounts, memberships, provisioning, units
 from screening.review.enums import SCOPES, Role
-from screening.review.errors import Forbidden, Invalid, NotFound
+from screening.review.errors import Forbidden, Invalid
 from screening.review.models import Department, Unit, User
 from screening.review.tx import transaction
 from screening.web.ui import bp
@@ -46,8 +46,8 @@ def admin_units_post():
         raise Forbidden("other_unit", "只能为本单位添加部门；新增单位须由管理全部单位的管理员办理")
     with transaction(db(), now()) as tx:
         actor = tx.session.get(User, g.user.id)
-        row = accounts.ensure_unit(tx.session, unit, tx.now)
-        dept = accounts.ensure_department(tx.session, row, department, tx.now) if department else None
+        row = provisioning.ensure_unit(tx.session, unit, tx.now)
+        dept = provisioning.ensure_department(tx.session, row, department, tx.now) if department else None
         tx.record("unit.add", actor, None, unit=row.name, department=dept.name if dept else None)
     flash(f"已添加：{unit}" + (f" / {department}" if department else ""), "success")
     return redirect(url_for("ui.admin_units"))
@@ -58,12 +58,7 @@ def admin_units_post():
 def admin_unit_secrecy_stage(unit_id: int):
     """Switch the fourth sign-off stage 保密审核 on or off for a unit (its cases opened from now on)."""
     on = request.form.get("secrecy_stage") == "on"
-    with db().read() as s:
-        unit = s.get(Unit, unit_id)
-        name = unit.name if unit is not None else ""
-    if not name:
-        raise NotFound("no_such_unit", "单位不存在")
-    kept = units.set_secrecy_stage(db(), name, on, by=g.user.id)
+    name, kept = units.set_secrecy_stage_of(db(), unit_id, on, by=g.user.id)
     state = "已开启保密审核环节：此后新建的案件经承办部门负责人审核后，须由本单位保密员保密审核，再报单位负责人审发" \
         if on else "已关闭保密审核环节：此后新建的案件为三级审核"
     flash(f"{name}{state}" + (f"（办理中的 {kept} 件案件按原流程办理）" if kept else ""), "success")
@@ -86,7 +81,7 @@ def admin_users_post():
     password = request.form.get("password", "")
     if len(password) < MIN_PASSWORD:
         raise Invalid("weak_password", f"初始密码至少 {MIN_PASSWORD} 个字符")
-    info = accounts.add_user(db(), form["name"], role=form["role"], unit=form["unit"],
+    info = provisioning.add_user(db(), form["name"], role=form["role"], unit=form["unit"],
                              department=form["department"] or None, password=password,
                              display_name=form["display_name"], email=form["email"] or None, by=g.user.id)
     flash(f"已创建用户 {info.name}（{info.role.label}，{info.unit}"
@@ -98,7 +93,7 @@ def admin_users_post():
 @roles(Role.ADMIN)
 def admin_user_active(name: str):
     active = request.form.get("active") == "1"
-    accounts.set_active(db(), name, active, by=g.user.id)
+    provisioning.set_active(db(), name, active, by=g.user.id)
     flash(f"用户 {name} 已{'启用' if active else '停用'}", "success")
     return redirect(url_for("ui.admin_users"))
 
@@ -120,7 +115,7 @@ def admin_user_role(name: str):
     """A new role (and unit or department): the account's sessions and tokens end, and a secrecy
     officer confirms the change before it can count towards a clearance of a case opened earlier."""
     form = {k: (request.form.get(k) or "").strip() for k in ("role", "unit", "department")}
-    info, signed_open = accounts.set_role(db(), name, form["role"], unit=form["unit"] or None,
+    info, signed_open = provisioning.set_role(db(), name, form["role"], unit=form["unit"] or None,
                                           department=form["department"] or None, by=g.user.id)
     flash(f"已将用户 {info.name} 改为{info.role.label}（{info.unit}" + (f" / {info.department}" if info.department else "")
           + "）；其登录会话和个人令牌已失效，请本单位保密员在“账号确认”中核实"
