@@ -621,14 +621,19 @@ class ReviewService:
 
     @staticmethod
     def _department(s: Session, user: User, name: str | None) -> Department:
+        """The case's 承办部门: the one named, which must be a department in which the person is a
+        drafter (their own, or one they are a drafter of by membership), else their own. A drafter
+        cannot route a draft to another department's head."""
+        own = departments_as(user, Role.DRAFTER)   # the primary role's first, then the memberships'
         if name is None or not name.strip():
-            own = departments_as(user, Role.DRAFTER)   # the primary role's, else the first membership's
             if not own:
                 raise Invalid("department_required", "请指定承办部门")
             return s.get(Department, own[0])
         dept = find_department(s, user.unit_id, name)
         if dept is None:
             raise Invalid("no_such_department", f"本单位没有名为“{name}”的部门")
+        if dept.id not in own:
+            raise Forbidden("not_your_department", f"您不是“{dept.name}”的承办人，只能以本人承办的部门新建案件")
         return dept
 
     def _check(self, event: Event, case: Case, user: User) -> Stage:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from screening.review import memberships
 from screening.review.errors import Conflict, Forbidden, Invalid, NotFound, Unreadable
 from review_helpers import CLEAN, WITH_ID, WITH_PHONE, approve_all, open_case, open_clean, sha, submit
 
@@ -271,11 +272,22 @@ def test_open_case_input_checks(svc, org):
     with pytest.raises(Invalid) as no_dept:
         open_case(svc, org, department="不存在的科")
     assert no_dept.value.code == "no_such_department"
-    up = open_case(svc, org, department="综合科", channel="bulletin", carrier="non_official")
+    up = open_case(svc, org, department="政务公开科", channel="bulletin", carrier="non_official")
     view = svc.case_view(up.case_id)
-    assert (view["department"], view["channel_label"], view["carrier_label"]) == ("综合科", "政府公开栏", "非公文类")
+    assert (view["department"], view["channel_label"], view["carrier_label"]) == ("政务公开科", "政府公开栏", "非公文类")
     with pytest.raises(NotFound):
         svc.case_view(987_654)
+
+
+def test_a_drafter_opens_cases_only_in_a_department_they_draft_for(svc, org):
+    """A drafter of 政务公开科 cannot send a draft to 综合科's head by naming 综合科; a drafter
+    membership in 综合科 (兼任) lets them."""
+    with pytest.raises(Forbidden) as other:
+        open_case(svc, org, department="综合科")
+    assert other.value.code == "not_your_department" and "综合科" in other.value.message
+    memberships.add_membership(svc.db, "zhang", "drafter", department="综合科", by=org.admin)
+    up = open_case(svc, org, department="综合科")
+    assert svc.case_view(up.case_id, actor_id=org.head_other_dept)["department"] == "综合科"
 
 
 def test_uploaded_files_are_stored_encrypted(svc, org, tmp_path):

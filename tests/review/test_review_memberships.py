@@ -15,10 +15,20 @@ from screening.review.models import AuditEvent
 from review_helpers import CLEAN, DEPT, DEPT2, UNIT2, open_clean, sha, submit
 
 
+def open_in_dept2(svc, org, text: str) -> int:
+    """A case of DEPT2 opened by zhang, the DEPT drafter, given a drafter membership in DEPT2 for it
+    (a drafter opens cases only in a department they draft for)."""
+    try:
+        memberships.add_membership(svc.db, "zhang", "drafter", department=DEPT2, by=org.admin)
+    except Invalid as held:
+        assert held.code == "duplicate_membership"
+    return open_clean(svc, org, text, department=DEPT2)
+
+
 def two_cases(svc, org) -> tuple[int, int]:
     """A submitted case of DEPT and one of DEPT2 (different files)."""
     mine = open_clean(svc, org, CLEAN)
-    other = open_clean(svc, org, CLEAN + "第二份。\n", department=DEPT2)
+    other = open_in_dept2(svc, org, CLEAN + "第二份。\n")
     submit(svc, org, mine)
     submit(svc, org, other)
     return mine, other
@@ -71,7 +81,7 @@ def test_drafter_and_head_memberships_never_sign_two_stages_of_one_case(svc, org
     assert twice.value.code == "segregation"
     assert svc.sign(org.leader, case_id, stage="leader", decision="approve", opinion="同意公开")["stage"] == "approved"
     # li's leader membership signs another case of the unit, whose head stage someone else signed
-    other = open_clean(svc, org, CLEAN + "另一份。\n", department=DEPT2)
+    other = open_in_dept2(svc, org, CLEAN + "另一份。\n")
     submit(svc, org, other)
     svc.sign(org.head_other_dept, other, stage="head", decision="approve", opinion="同意")
     assert svc.sign(org.head, other, stage="leader", decision="approve", opinion="同意公开")["stage"] == "approved"
@@ -148,7 +158,7 @@ def test_a_move_to_another_unit_ends_the_memberships(svc, org):
 def test_a_membership_counts_as_provisioning_for_the_clearance(svc, org):
     """One administrator who, after the case was opened, gave two of its signers the memberships they
     signed with has provisioned the sign-off alone: refused until the secrecy officer confirms."""
-    case_id = open_clean(svc, org, department=DEPT2)
+    case_id = open_in_dept2(svc, org, CLEAN)
     memberships.add_membership(svc.db, "li", "head", department=DEPT2, by=org.admin)
     memberships.add_membership(svc.db, "zhao", "leader", by=org.admin)
     submit(svc, org, case_id)

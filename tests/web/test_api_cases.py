@@ -58,8 +58,9 @@ def test_open_case_location_header(client, org):
     ({"channel": "carrier-pigeon"}, 422, "invalid_request"),
     ({"planned_on": "next week"}, 422, "invalid_request"),
     ({"department": "不存在的科"}, 400, "no_such_department"),
+    ({"department": "综合科"}, 403, "not_your_department"),
     ({"title": "长" * 501}, 422, "invalid_request"),
-], ids=["blank-title", "bad-channel", "bad-date", "unknown-department", "long-title"])
+], ids=["blank-title", "bad-channel", "bad-date", "unknown-department", "another-department", "long-title"])
 def test_open_case_rejects_bad_fields(client, org, fields, status, code):
     r = open_case(client, org.auth("drafter"), **{"title": "标题", **fields})
     assert r.status_code == status and error_of(r)["code"] == code
