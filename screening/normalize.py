@@ -13,10 +13,12 @@ from functools import lru_cache
 
 from screening.types import Part
 
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_WIDTH[0x3000] = 0x20
-_WIDTH.update({ord("\u00a0"): 0x20, ord("\u2002"): 0x20, ord("\u2003"): 0x20, ord("\u2009"): 0x20})
-_WIDTH_TABLE = str.maketrans(_WIDTH)
+# The width fold (code point → code point): full-width ASCII forms and the wide spaces to ASCII.
+# Public for `screening.model.fold`, which applies the same fold to arrays of code points.
+WIDTH_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+WIDTH_FOLD[0x3000] = 0x20
+WIDTH_FOLD.update({ord("\u00a0"): 0x20, ord("\u2002"): 0x20, ord("\u2003"): 0x20, ord("\u2009"): 0x20})
+_WIDTH_TABLE = str.maketrans(WIDTH_FOLD)
 
 # Characters inserted to split a word, removed for matching only:
 # - zero-width and soft characters, anywhere;
@@ -101,14 +103,14 @@ def _t2s():
 # GB 2312 holds Simplified characters only, except these, which OpenCC's t2s changes too
 # (tests/test_normalize.py derives the list from OpenCC): a line of GB 2312 characters without any
 # of them is already Simplified and skips OpenCC, as nearly every line of a mainland document does.
-_T2S_IN_GB2312 = frozenset("乾吒夥後徵拚捱摺於榘菸薹袷醣麴麽")
+T2S_IN_GB2312 = frozenset("乾吒夥後徵拚捱摺於榘菸薹袷醣麴麽")
 
 
 @lru_cache(maxsize=1)
 def _t2s_in_gb2312():
     import re
 
-    return re.compile("[" + "".join(sorted(_T2S_IN_GB2312)) + "]")   # a class search: no str→set walk
+    return re.compile("[" + "".join(sorted(T2S_IN_GB2312)) + "]")   # a class search: no str→set walk
 
 
 def _simplified_already(text: str) -> bool:
@@ -124,11 +126,13 @@ def to_simplified(text: str) -> str:
     lines that may hold a Traditional character go through OpenCC."""
     if text.isascii() or _simplified_already(text):
         return text
-    return "".join(line if _simplified_already(line) else _convert(line)
+    return "".join(line if _simplified_already(line) else simplify_length_kept(line)
                    for line in text.splitlines(keepends=True))
 
 
-def _convert(text: str) -> str:
+def simplify_length_kept(text: str) -> str:
+    """OpenCC's Traditional→Simplified of `text`, one character for one: where a phrase would
+    change the length, each line (then each character) is converted alone."""
     converter = _t2s()
     converted = converter.convert(text)
     if len(converted) == len(text):

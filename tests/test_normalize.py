@@ -166,14 +166,14 @@ def test_width_folding_of_long_texts_is_the_translation_table(text):
 @settings(deadline=None)
 @given(LONG_MIXED)
 def test_converting_only_traditional_lines_is_converting_everything(text):
-    from screening.normalize import _convert, to_simplified
+    from screening.normalize import simplify_length_kept, to_simplified
 
-    assert to_simplified(text) == _convert(text)
+    assert to_simplified(text) == simplify_length_kept(text)
 
 
 def test_the_traditional_characters_inside_gb2312_are_the_ones_listed():
     """What lets a GB 2312 line skip OpenCC: every character t2s changes is outside GB 2312 or listed."""
-    from screening.normalize import _T2S_IN_GB2312, _t2s
+    from screening.normalize import T2S_IN_GB2312, _t2s
 
     chars = [chr(c) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(*r)]
     converted = _t2s().convert("\n".join(chars)).split("\n")
@@ -186,4 +186,4 @@ def test_the_traditional_characters_inside_gb2312_are_the_ones_listed():
                 inside.add(char)
             except UnicodeEncodeError:
                 pass
-    assert inside == _T2S_IN_GB2312
+    assert inside == T2S_IN_GB2312

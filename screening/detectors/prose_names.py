@@ -49,6 +49,8 @@ _POST = re.compile(
     r"(?:局长|处长|科长|主任|书记|县长|市长|区长|镇长|乡长|部长|厅长|主席|委员|院长|所长|站长|校长|经理|董事长|总裁|队长|组长"
     r"|干部|科员|同志|代表|负责人|联系人|经办人|承办人|法定代表人|法人|律师|法官|检察官|审判长|审判员|书记员|警官|民警|医生|教授"
     r"|老师|专家|记者|编辑|作者|院士)")
+_POST_BEFORE = re.compile(_POST.pattern + r"[:：]?\s*$")
+_POST_AFTER = re.compile(r"\s*" + _POST.pattern)
 _WELL_KNOWN = 50             # jieba frequency from which a "name" is a common word or a public figure
 # Words of which every _ROLE_WORDS or _MARKS match holds one (a mark holds an AFTER word, 男/女 or a
 # description's word): a plain alternation of literals, which the re engine scans fast.
@@ -94,6 +96,18 @@ def _marked_sentences(text: str) -> Iterator[tuple[int, int]]:
         if hi - lo > 1:
             yield lo, hi
         pos = hi
+
+
+def _role_before(sentence: str, start: int) -> str | None:
+    """The private role word right before a name starting at `start` (村民, 患者：), if one is."""
+    m = _ROLE_BEFORE.search(sentence[max(0, start - 8):start])
+    return m.group(0) if m else None
+
+
+def _after(sentence: str, end: int) -> str | None:
+    """What follows a name ending at `end` and makes it a private person's (之子, ，男，, a description)."""
+    m = _AFTER.search(sentence[end:end + 24])
+    return m.group(0) if m else None
 
 
 def _windows(sentence: str) -> list[tuple[int, int]]:
@@ -281,10 +295,10 @@ class ProseNameDetector:
                 if not name:
                     continue
                 if before is None:
-                    before = bool(_ROLE_BEFORE.search(sentence[max(0, start - 8):start]))
+                    before = _role_before(sentence, start) is not None
                 if not before:
                     if end not in after:
-                        after[end] = bool(_AFTER.search(sentence[end:end + 24]))
+                        after[end] = _after(sentence, end) is not None
                     if not after[end]:
                         continue
                 if not self._in_office(sentence, start, end) and not self._well_known(span):
@@ -294,12 +308,10 @@ class ProseNameDetector:
     @staticmethod
     def _context(sentence: str, start: int, end: int) -> tuple[str, ...]:
         words = []
-        before = _ROLE_BEFORE.search(sentence[max(0, start - 8):start])
-        if before:
-            words.append(before.group(0).strip("：: "))
-        after = _AFTER.search(sentence[end:end + 24])
-        if after:
-            words.append(after.group(0).strip("（(，,、）) "))
+        if (before := _role_before(sentence, start)) is not None:
+            words.append(before.strip("：: "))
+        if (after := _after(sentence, end)) is not None:
+            words.append(after.strip("（(，,、）) "))
         return tuple(words)
 
     def _well_known(self, name: str) -> bool:
@@ -310,8 +322,7 @@ class ProseNameDetector:
     @staticmethod
     def _in_office(sentence: str, start: int, end: int) -> bool:
         """A post or role right before or after the name: 局长王某某, 王某某同志, 法定代表人王某."""
-        before, after = sentence[max(0, start - 8):start], sentence[end:end + 6]
-        return bool(re.search(_POST.pattern + r"[:：]?\s*$", before) or re.match(r"\s*" + _POST.pattern, after))
+        return bool(_POST_BEFORE.search(sentence, max(0, start - 8), start) or _POST_AFTER.match(sentence, end, end + 6))
 
     def _finding(self, view: NormalizedView, start: int, end: int, words: tuple[str, ...]) -> Finding:
         o_start, o_end = view.original_span(start, end)

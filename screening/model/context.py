@@ -2,9 +2,10 @@
 itself to be (`genre.signs`), and which figures it reports as already released.
 
 A passage's odds of being sensitive are multiplied by exp(shift): each kind of sign that the
-document is published (a genre, a form: see `genre`) lowers them by PUBLISHED_SHIFT, two kinds at
-most, as independent evidence adds in log-odds; a mark (公开属性：主动公开, （此件公开发布）) is the
-drafter's declaration and counts only where nothing else does, as one kind; a sign that it is
+document is published (a genre, a form: see `genre`) lowers them by PUBLISHED_SHIFT, as
+independent evidence adds in log-odds (`genre.Signs.kinds` holds two at most); a mark (公开属性：
+主动公开, （此件公开发布）) is the drafter's declaration and counts only where nothing else does, as
+one kind; a sign that it is
 internal (a 会议纪要, a 请示, 公开属性：不予公开, （此件不公开）) raises them and outweighs the rest.
 The reasons are shown beside the words when the shift counted.
 """
@@ -13,11 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from screening.model.genre import signs
-from screening.types import Document, PartKind
+from screening.model.genre import signs, whole_text
+from screening.types import Document
 
 PUBLISHED_SHIFT = -1.5       # per kind of published sign (genre.Signs): a mark, a genre, a form
-MAX_PUBLISHED_SIGNS = 2
 INTERNAL_SHIFT = 0.7
 RELEASED_SHIFT = -1.5
 
@@ -45,14 +45,14 @@ def significant_figures(text: str) -> frozenset[str]:
 
 
 def document_context(doc: Document) -> DocumentContext:
-    found = signs(doc)
+    whole = whole_text(doc)
+    found = signs(doc, whole)
     shift, reason = 0.0, None
     if found.internal:
         shift, reason = INTERNAL_SHIFT, found.internal
     elif found.kinds:
-        shift = PUBLISHED_SHIFT * min(len(found.kinds), MAX_PUBLISHED_SIGNS)
+        shift = PUBLISHED_SHIFT * len(found.kinds)
         reason = "；".join(found.kinds)
-    whole = "\n".join(p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER))
     return DocumentContext(shift, reason, released_figures(whole))
 
 

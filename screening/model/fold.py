@@ -14,10 +14,10 @@ def _width_table():
     """normalize's width fold as a table over the BMP (identity elsewhere)."""
     import numpy as np
 
-    from screening.normalize import _WIDTH
+    from screening.normalize import WIDTH_FOLD
 
     table = np.arange(0x10000, dtype=np.uint32)
-    table[list(_WIDTH)] = list(_WIDTH.values())
+    table[list(WIDTH_FOLD)] = list(WIDTH_FOLD.values())
     return table
 
 
@@ -28,7 +28,7 @@ def _simplified_table():
     ASCII and the two-byte codes of rows and cells 0xA1–0xFE, read here by decoding them all."""
     import numpy as np
 
-    from screening.normalize import _T2S_IN_GB2312
+    from screening.normalize import T2S_IN_GB2312
 
     table = np.zeros(0x10000, dtype=bool)
     table[:0x80] = True
@@ -38,7 +38,7 @@ def _simplified_table():
                 table[ord(bytes((high, low)).decode("gb2312"))] = True
             except UnicodeDecodeError:
                 pass
-    table[[ord(c) for c in _T2S_IN_GB2312]] = False
+    table[[ord(c) for c in T2S_IN_GB2312]] = False
     return table
 
 
@@ -47,7 +47,7 @@ def fold_codes(text: str):
     would change its length (never, by `to_simplified`'s guarantee)."""
     import numpy as np
 
-    from screening.normalize import _convert
+    from screening.normalize import simplify_length_kept
 
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     bmp = codes < 0x10000
@@ -60,7 +60,7 @@ def fold_codes(text: str):
     lines = folded.tobytes().decode("utf-32-le").splitlines(keepends=True)
     ends = np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)))
     for i in np.unique(np.searchsorted(ends, pending.nonzero()[0], side="right")).tolist():
-        lines[i] = _convert(lines[i])
+        lines[i] = simplify_length_kept(lines[i])
     simplified = "".join(lines)
     if len(simplified) != len(text):
         return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()

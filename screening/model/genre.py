@@ -92,8 +92,13 @@ def title(doc: Document, whole: str) -> str:
     return doc.name + "\n" + "".join(heading)
 
 
-def signs(doc: Document) -> Signs:
-    whole = "\n".join(p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER))
+def whole_text(doc: Document) -> str:
+    """The text the document's signs are read in: its body and header parts, one per line."""
+    return "\n".join(p.text for p in doc.parts if p.kind in (PartKind.BODY, PartKind.HEADER))
+
+
+def signs(doc: Document, whole: str) -> Signs:
+    """What `doc` shows itself to be; `whole` is its `whole_text`."""
     heading = title(doc, whole)
     attribute = _ATTRIBUTE.search(whole)
     if attribute and attribute.group(1) != "主动公开":

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 _FIRST, _LAST = 0x4E00, 0x9FFF
 _BITS = 15                # a character's number: 1 + (code point − 0x4E00) < 2**15
-_SHORT = 4                # words of up to this many characters are one key (longer ones: under 64)
+_SHORT = 4                # words of up to this many characters are one key
 _MIX = 0x9E3779B97F4A7C15
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -109,4 +109,4 @@ class WordMatcher:
             found.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
         matches = np.concatenate(found)
         # by end, then the longest (the earliest start) first; (start, end) names one word
-        return matches[np.argsort(matches[:, 2] * 64 + (matches[:, 1] - matches[:, 2] + 63))]
+        return matches[np.lexsort((matches[:, 1], matches[:, 2]))]
